@@ -1,0 +1,55 @@
+package dev.cryosphere.cli;
+
+import dev.cryosphere.core.util.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** Root of `bin/cryosphere`: lists every subcommand; with none given it prints the usage. */
+@Command(name = "cryosphere",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        header = "cryoSPHERE on Spark: structural heterogeneity in cryo-EM from an atomic model.",
+        description = "Run `cryosphere <command> --help` for the options of one command (units and defaults included).",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                DemoCommand.class,
+        })
+public final class CryosphereCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds the command line with the project's error handling: bad input is one line on stderr and exit 2. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CryosphereCommand());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            Throwable root = ex;
+            while (!(root instanceof InputException) && root.getCause() != null && root.getCause() != root) root = root.getCause();
+            if (root instanceof InputException) {
+                err.println("error: " + root.getMessage());
+                err.flush();
+                return 2;
+            }
+            err.println("error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

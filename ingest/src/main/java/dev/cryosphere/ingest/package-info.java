@@ -1,0 +1,2 @@
+/** The ingest job (see the README and its issue); filled in by later work. */
+package dev.cryosphere.ingest;

@@ -1,0 +1,2 @@
+/** The trainer job (see the README and its issue); filled in by later work. */
+package dev.cryosphere.trainer;
