@@ -1,0 +1,51 @@
+package dev.cryosphere.core.simulate;
+
+import dev.cryosphere.core.geometry.Rotations;
+
+import java.util.SplittableRandom;
+
+/**
+ * A rigid hinge: the residues in {@code moving} rotate by an angle drawn uniformly in [minDeg, maxDeg] about the axis
+ * through two points (typically the CA atoms of two hinge residues); everything else stays put.
+ */
+public final class HingeMotion implements Motion {
+    private final double[] base;
+    private final int[] moving;
+    private final double[] p0;
+    private final double[] axis;
+    private final double minDeg, maxDeg;
+
+    public HingeMotion(double[] base, int[] moving, double[] axisFrom, double[] axisTo, double minDeg, double maxDeg) {
+        double dx = axisTo[0] - axisFrom[0], dy = axisTo[1] - axisFrom[1], dz = axisTo[2] - axisFrom[2];
+        double len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        if (!(len > 1e-6)) throw new IllegalArgumentException("hinge axis points coincide");
+        if (moving.length == 0) throw new IllegalArgumentException("no moving residues");
+        if (maxDeg < minDeg) throw new IllegalArgumentException("hinge angle range is empty: " + minDeg + ":" + maxDeg);
+        this.base = base.clone();
+        this.moving = moving.clone();
+        this.p0 = axisFrom.clone();
+        this.axis = new double[]{dx / len, dy / len, dz / len};
+        this.minDeg = minDeg;
+        this.maxDeg = maxDeg;
+    }
+
+    /** The structure with the moving residues rotated by {@code angleDeg}. */
+    public double[] at(double angleDeg) {
+        double[] r = Rotations.fromAxisAngle(axis[0], axis[1], axis[2], Math.toRadians(angleDeg));
+        double[] out = base.clone();
+        for (int i : moving) {
+            double[] v = {base[3 * i] - p0[0], base[3 * i + 1] - p0[1], base[3 * i + 2] - p0[2]};
+            double[] w = Rotations.apply(r, v);
+            out[3 * i] = w[0] + p0[0];
+            out[3 * i + 1] = w[1] + p0[1];
+            out[3 * i + 2] = w[2] + p0[2];
+        }
+        return out;
+    }
+
+    @Override
+    public Conformation sample(SplittableRandom rng) {
+        double angle = minDeg == maxDeg ? minDeg : minDeg + (maxDeg - minDeg) * rng.nextDouble();
+        return new Conformation(at(angle), -1, angle);
+    }
+}
