@@ -1,0 +1,99 @@
+package dev.cryosphere.core.util;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Output that appears complete or not at all: work goes to a hidden temporary sibling, which is renamed onto the
+ * target only when {@link #commit()} is called. A crash or an exception leaves at most a ".name.tmp-*" entry that the
+ * next run ignores and a later {@link #close()} removes.
+ */
+public final class AtomicOutput implements AutoCloseable {
+    private final Path target;
+    private final Path temp;
+    private final boolean directory;
+    private final boolean overwrite;
+    private boolean committed;
+
+    private AtomicOutput(Path target, boolean directory, boolean overwrite) throws IOException {
+        this.target = target.toAbsolutePath().normalize();
+        this.directory = directory;
+        this.overwrite = overwrite;
+        Path parent = this.target.getParent();
+        if (parent != null) Files.createDirectories(parent);
+        if (Files.exists(this.target) && !overwrite)
+            throw new InputException(target, null, "already exists (use --overwrite to replace it)");
+        String name = "." + this.target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        this.temp = parent == null ? Path.of(name) : parent.resolve(name);
+        if (directory) Files.createDirectory(temp);
+    }
+
+    /** A directory to fill; {@link #path()} is where to write. */
+    public static AtomicOutput directory(Path target, boolean overwrite) throws IOException {
+        return new AtomicOutput(target, true, overwrite);
+    }
+
+    /** A single file to write at {@link #path()}. */
+    public static AtomicOutput file(Path target, boolean overwrite) throws IOException {
+        return new AtomicOutput(target, false, overwrite);
+    }
+
+    /** Where to write now (the temporary location). */
+    public Path path() { return temp; }
+
+    public Path target() { return target; }
+
+    /** Renames the finished output onto the target (replacing it when overwrite was allowed). */
+    public void commit() throws IOException {
+        if (overwrite && Files.exists(target)) {
+            if (directory) {
+                // a directory cannot be atomically replaced: move the old one aside first, then delete it
+                Path old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+                Files.move(target, old);
+                move();
+                deleteRecursively(old);
+                committed = true;
+                return;
+            }
+        }
+        move();
+        committed = true;
+    }
+
+    private void move() throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            throw new InputException(target, null, "already exists (use --overwrite to replace it)");
+        }
+    }
+
+    /** Removes the temporary output if {@link #commit()} was not reached. */
+    @Override
+    public void close() {
+        if (!committed) {
+            try {
+                deleteRecursively(temp);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(q);
+        }
+    }
+}
