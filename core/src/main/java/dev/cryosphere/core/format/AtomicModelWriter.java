@@ -79,7 +79,11 @@ final class AtomicModelWriter {
     }
 
     static void writeCif(AtomicModel model, Path out) throws IOException {
-        writeAtomically(out, toBioJava(model).toMMCIF());
+        String cif = toBioJava(model).toMMCIF();
+        // BioJava names the data block after the PDB id, which a synthetic structure lacks ("data_" alone is not
+        // valid CIF and some readers reject it).
+        if (cif.startsWith("data_\n") || cif.startsWith("data_\r")) cif = "data_cryosphere_sites" + cif.substring(5);
+        writeAtomically(out, cif);
     }
 
     /** One BioJava polymer chain per chain id, one single-atom group per residue. */

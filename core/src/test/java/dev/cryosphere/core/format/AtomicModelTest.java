@@ -167,6 +167,16 @@ class AtomicModelTest {
     }
 
     @Test
+    void onlyTheFirstModelIsUsed(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("nmr.pdb"), String.join("\n",
+                "MODEL        1", atom(1, "CA", "GLY", "A", 1, 1, 2, 3, "C"), atom(2, "CA", "GLY", "A", 2, 4, 5, 6, "C"), "ENDMDL",
+                "MODEL        2", atom(1, "CA", "GLY", "A", 1, 7, 8, 9, "C"), atom(2, "CA", "GLY", "A", 2, 9, 9, 9, "C"), "ENDMDL",
+                "END", ""));
+        AtomicModel model = AtomicModel.read(file);
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, model.coordinates(), 1e-9);
+    }
+
+    @Test
     void writtenPdbReadsBackWithSameSites(@TempDir Path dir) throws IOException {
         for (String name : List.of("1ztu.pdb", "1igy.pdb")) {
             AtomicModel model = AtomicModel.read(SharedData.structures(name));
@@ -200,6 +210,7 @@ class AtomicModelTest {
         shifted.writePdb(pdb);   // overwriting an existing file works
         Path cif = dir.resolve("moved.cif");
         shifted.writeCif(cif);
+        assertTrue(readText(cif).startsWith("data_cryosphere_sites"), "named CIF data block");
         assertSameResidues(shifted, AtomicModel.read(cif), 1e-3 / 2 + 1e-9);
 
         assertThrows(IllegalArgumentException.class, () -> model.withCoordinates(new double[3]));
@@ -253,6 +264,14 @@ class AtomicModelTest {
 
         assertInputError(dir.resolve("missing.pdb"), "file not found");
         assertInputError(Files.writeString(dir.resolve("model.xyz"), "1\n"), "unknown structure file extension");
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static InputException assertInputError(Path file, String problem) {
