@@ -15,6 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,7 +40,9 @@ final class AtomicModelReader {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new InputException(file, null, "not a readable regular file");
         }
-        Structure structure = parse(file, formatOf(file));
+        Format format = formatOf(file);
+        if (format == Format.PDB) requireElementColumn(file);
+        Structure structure = parse(file, format);
         if (structure.nrModels() == 0 || structure.getChains(0).stream().allMatch(c -> c.getAtomGroups().isEmpty())) {
             throw new InputException(file, null, "no atom records (empty file, or not a PDB/mmCIF file)");
         }
@@ -50,6 +55,28 @@ final class AtomicModelReader {
         if (name.endsWith(".pdb") || name.endsWith(".ent")) return Format.PDB;
         if (name.endsWith(".cif") || name.endsWith(".mmcif")) return Format.MMCIF;
         throw new InputException(file, null, "unknown structure file extension; expected .pdb, .ent, .cif or .mmcif (optionally .gz)");
+    }
+
+    /**
+     * Amplitudes are electron counts, so every atom's element must be known. Without the element column
+     * (columns 77-78, e.g. CHARMM/NAMD output) BioJava guesses from atom names and gets left-justified names
+     * like "CA  " or "HG1" wrong (calcium, mercury), which would silently corrupt the amplitudes.
+     */
+    private static void requireElementColumn(Path file) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.ISO_8859_1))) {
+            int row = 0;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                row++;
+                if (line.startsWith("ENDMDL")) return;
+                if ((line.startsWith("ATOM  ") || line.startsWith("HETATM"))
+                        && (line.length() < 78 || line.substring(76, 78).isBlank())) {
+                    throw new InputException(file, "line " + row, "atom record without element symbol (columns 77-78); "
+                            + "residue electron counts need it: write the file with elements (e.g. from the original PDB/mmCIF)");
+                }
+            }
+        } catch (IOException e) {
+            throw new InputException(file, null, "cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private static Structure parse(Path file, Format format) {

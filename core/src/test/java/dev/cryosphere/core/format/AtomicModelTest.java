@@ -263,6 +263,9 @@ class AtomicModelTest {
         assertNotNull(cif.getMessage());
 
         assertInputError(dir.resolve("missing.pdb"), "file not found");
+        // CHARMM-style file without element column: elements would be guessed from names (CA = calcium).
+        InputException charmm = assertInputError(SharedData.structures("adk_closed.pdb"), "without element symbol");
+        assertTrue(charmm.where().startsWith("line "), charmm.where());
         assertInputError(Files.writeString(dir.resolve("model.xyz"), "1\n"), "unknown structure file extension");
     }
 
