@@ -1,0 +1,200 @@
+package dev.cryosphere.core.format;
+
+import dev.cryosphere.core.util.InputException;
+import org.biojava.nbio.structure.Atom;
+import org.biojava.nbio.structure.Chain;
+import org.biojava.nbio.structure.Group;
+import org.biojava.nbio.structure.GroupType;
+import org.biojava.nbio.structure.Structure;
+import org.biojava.nbio.structure.chem.ChemCompGroupFactory;
+import org.biojava.nbio.structure.chem.ReducedChemCompProvider;
+import org.biojava.nbio.structure.io.FileParsingParameters;
+import org.biojava.nbio.structure.io.PDBFileParser;
+import org.biojava.nbio.structure.io.cif.CifStructureConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+
+/** Reads PDB/mmCIF with BioJava and reduces it to one site per polymer residue (see {@link AtomicModel}). */
+final class AtomicModelReader {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicModelReader.class);
+
+    private AtomicModelReader() {}
+
+    private enum Format { PDB, MMCIF }
+
+    static AtomicModel read(Path file) {
+        if (!Files.exists(file)) throw new InputException(file, null, "file not found");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new InputException(file, null, "not a readable regular file");
+        }
+        Format format = formatOf(file);
+        if (format == Format.PDB) requireElementColumn(file);
+        Structure structure = parse(file, format);
+        if (structure.nrModels() == 0 || structure.getChains(0).stream().allMatch(c -> c.getAtomGroups().isEmpty())) {
+            throw new InputException(file, null, "no atom records (empty file, or not a PDB/mmCIF file)");
+        }
+        return coarseGrain(file, structure);
+    }
+
+    private static Format formatOf(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gz")) name = name.substring(0, name.length() - 3);
+        if (name.endsWith(".pdb") || name.endsWith(".ent")) return Format.PDB;
+        if (name.endsWith(".cif") || name.endsWith(".mmcif")) return Format.MMCIF;
+        throw new InputException(file, null, "unknown structure file extension; expected .pdb, .ent, .cif or .mmcif (optionally .gz)");
+    }
+
+    /**
+     * Amplitudes are electron counts, so every atom's element must be known. Without the element column
+     * (columns 77-78, e.g. CHARMM/NAMD output) BioJava guesses from atom names and gets left-justified names
+     * like "CA  " or "HG1" wrong (calcium, mercury), which would silently corrupt the amplitudes.
+     */
+    private static void requireElementColumn(Path file) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.ISO_8859_1))) {
+            int row = 0;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                row++;
+                if (line.startsWith("ENDMDL")) return;
+                if ((line.startsWith("ATOM  ") || line.startsWith("HETATM"))
+                        && (line.length() < 78 || line.substring(76, 78).isBlank())) {
+                    throw new InputException(file, "line " + row, "atom record without element symbol (columns 77-78); "
+                            + "residue electron counts need it: write the file with elements (e.g. from the original PDB/mmCIF)");
+                }
+            }
+        } catch (IOException e) {
+            throw new InputException(file, null, "cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Structure parse(Path file, Format format) {
+        useOfflineChemComps();
+        FileParsingParameters params = offlineParameters();
+        try (InputStream in = open(file)) {
+            if (format == Format.MMCIF) return CifStructureConverter.fromInputStream(in, params);
+            PDBFileParser parser = new PDBFileParser();
+            parser.setFileParsingParameters(params);
+            return parser.parsePDBFile(in);
+        } catch (IOException | RuntimeException e) {
+            // BioJava and ciftools signal malformed input with assorted runtime exceptions; all mean "bad file".
+            throw new InputException(file, null, "cannot be parsed as " + (format == Format.PDB ? "PDB" : "mmCIF")
+                    + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    /**
+     * BioJava's default chem-comp provider downloads residue definitions from the RCSB on demand; cluster
+     * nodes are often offline, so use the dictionary of standard residues bundled in the jar. Unknown residues
+     * (ligands, rare modifications) then get an empty definition instead of a download.
+     */
+    private static synchronized void useOfflineChemComps() {
+        if (!(ChemCompGroupFactory.getChemCompProvider() instanceof ReducedChemCompProvider)) {
+            ChemCompGroupFactory.setChemCompProvider(new ReducedChemCompProvider());
+        }
+    }
+
+    private static FileParsingParameters offlineParameters() {
+        FileParsingParameters p = new FileParsingParameters();
+        p.setAlignSeqRes(false);        // SEQRES alignment is not needed and is slow
+        p.setParseBioAssembly(false);
+        p.setCreateAtomBonds(false);
+        p.setParseSecStruc(false);
+        p.setHeaderOnly(false);
+        p.setParseCAOnly(false);
+        // By default BioJava keeps only CA atoms above 500,000 atoms, which would corrupt the electron counts.
+        p.setAtomCaThreshold(Integer.MAX_VALUE);
+        p.setMaxAtoms(Integer.MAX_VALUE);
+        return p;
+    }
+
+    private static AtomicModel coarseGrain(Path file, Structure structure) {
+        List<String> chains = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        StringBuilder insertionCodes = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        List<String> sites = new ArrayList<>();
+        List<double[]> positions = new ArrayList<>();
+        List<Double> electrons = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        int dropped = 0;
+        for (Chain chain : structure.getNonPolyChains(0)) dropped += chain.getAtomGroups().size();
+        for (Chain chain : structure.getWaterChains(0)) dropped += chain.getAtomGroups().size();
+
+        for (Chain chain : structure.getPolyChains(0)) {
+            for (Group group : chain.getAtomGroups()) {
+                if (group.isWater()) { dropped++; continue; }
+                String siteName = siteAtomName(group);
+                if (siteName == null) { dropped++; continue; }            // a ligand BioJava left in the polymer chain
+                Atom site = group.getAtom(siteName);
+                if (site == null) { skipped.add(label(chain, group)); continue; }
+                chains.add(chain.getName());
+                numbers.add(group.getResidueNumber().getSeqNum());
+                Character ins = group.getResidueNumber().getInsCode();
+                insertionCodes.append(ins == null ? ' ' : ins.charValue());
+                names.add(group.getPDBName());
+                sites.add(siteName);
+                positions.add(new double[] {site.getX(), site.getY(), site.getZ()});
+                electrons.add((double) electronCount(group));
+            }
+        }
+        if (chains.isEmpty()) {
+            throw new InputException(file, null, "no protein or nucleic-acid residues (" + dropped + " waters/ligands dropped"
+                    + (skipped.isEmpty() ? "" : ", " + skipped.size() + " residues without CA/C1'") + ")");
+        }
+        if (!skipped.isEmpty()) {
+            LOG.warn("{}: skipped {} residues without a CA (amino acid) or C1' (nucleotide) atom: {}", file, skipped.size(),
+                    skipped.size() <= 10 ? skipped : skipped.subList(0, 10) + " ...");
+        }
+        LOG.debug("{}: {} residues, {} waters/ligands dropped", file, chains.size(), dropped);
+
+        int n = chains.size();
+        double[] xyz = new double[3 * n];
+        for (int i = 0; i < n; i++) System.arraycopy(positions.get(i), 0, xyz, 3 * i, 3);
+        return new AtomicModel(chains.toArray(String[]::new), numbers.stream().mapToInt(Integer::intValue).toArray(),
+                insertionCodes.toString().toCharArray(), names.toArray(String[]::new), sites.toArray(String[]::new),
+                xyz, electrons.stream().mapToDouble(Double::doubleValue).toArray(), skipped.size());
+    }
+
+    /**
+     * CA for amino acids, C1' for nucleotides, null for anything else. A group BioJava's reduced dictionary
+     * does not know (a rare modified residue inside the chain) counts as a residue when it carries a carbon CA
+     * or a C1', the way cryoSPHERE's own selection works; otherwise it is a ligand.
+     */
+    private static String siteAtomName(Group group) {
+        if (group.getType() == GroupType.AMINOACID) return AtomicModel.AMINO_ACID_SITE;
+        if (group.getType() == GroupType.NUCLEOTIDE) return AtomicModel.NUCLEOTIDE_SITE;
+        Atom ca = group.getAtom(AtomicModel.AMINO_ACID_SITE);
+        if (ca != null && ca.getElement() != null && ca.getElement().getAtomicNumber() == 6) return AtomicModel.AMINO_ACID_SITE;
+        if (group.getAtom(AtomicModel.NUCLEOTIDE_SITE) != null) return AtomicModel.NUCLEOTIDE_SITE;
+        return null;
+    }
+
+    /** Electrons of the atoms present (hydrogens included when the file has them); BioJava keeps the first altloc in the group. */
+    private static int electronCount(Group group) {
+        int total = 0;
+        for (Atom atom : group.getAtoms()) total += atom.getElement().getAtomicNumber();
+        return total;
+    }
+
+    private static String label(Chain chain, Group group) {
+        return chain.getName() + ":" + group.getPDBName() + group.getResidueNumber().getSeqNum()
+                + (group.getResidueNumber().getInsCode() == null ? "" : group.getResidueNumber().getInsCode().toString());
+    }
+}
