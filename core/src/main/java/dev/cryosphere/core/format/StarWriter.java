@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,18 @@ public final class StarWriter {
     }
 
     private static void writeOptics(Writer w, List<OpticsGroup> groups) throws IOException {
-        header(w, "optics", OPTICS_COLUMNS);
-        for (OpticsGroup g : groups)
-            row(w, Integer.toString(g.number()), quoted(g.name()), num(g.ampContrast()), num(g.cs()), num(g.voltage()),
-                    num(g.pixelSize()), Integer.toString(g.box()), "2");
+        // RELION rejects an image size of -1; leaving the column out reads back as "unknown" (-1) here too
+        boolean boxKnown = groups.stream().allMatch(g -> g.box() > 0);
+        List<String> columns = new ArrayList<>(OPTICS_COLUMNS);
+        if (!boxKnown) columns.remove("rlnImageSize");
+        header(w, "optics", columns);
+        for (OpticsGroup g : groups) {
+            List<String> values = new ArrayList<>(List.of(Integer.toString(g.number()), quoted(g.name()),
+                    num(g.ampContrast()), num(g.cs()), num(g.voltage()), num(g.pixelSize())));
+            if (boxKnown) values.add(Integer.toString(g.box()));
+            values.add("2");
+            row(w, values.toArray(String[]::new));
+        }
         w.write("\n");
     }
 

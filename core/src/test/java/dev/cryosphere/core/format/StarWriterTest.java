@@ -53,6 +53,8 @@ class StarWriterTest {
     void relion30RoundTripWithPixelOrigins() {
         ParticleSet original = ParticleSet.read(SharedData.particles("cryodrgn/empiar_10076_7/empiar_10076_7.star"));
         assertRoundTrip(original, dir.resolve("e.star"));
+        assertFalse(assertDoesNotThrow(() -> Files.readString(dir.resolve("e.star"))).contains("rlnImageSize"),
+                "unknown box is left out rather than written as -1");
     }
 
     @Test
