@@ -4,6 +4,7 @@ import dev.cryosphere.core.geometry.Euler;
 import dev.cryosphere.core.geometry.Rotations;
 import dev.cryosphere.core.physics.CtfParams;
 import dev.cryosphere.core.physics.GaussianRenderer;
+import dev.cryosphere.core.util.ImageStats;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,7 +71,7 @@ public final class Simulator {
         if (spec.noisy()) {
             double[] vars = new double[n];
             IntStream.range(0, n).parallel().forEach(i -> {
-                vars[i] = variance(draw(i).clean());
+                vars[i] = ImageStats.variance(draw(i).clean());
                 progress.accept(done.incrementAndGet());
             });
             for (double v : vars) meanVar += v / n;
@@ -101,15 +102,6 @@ public final class Simulator {
         float[] out = new float[clean.length];
         for (int p = 0; p < clean.length; p++) out[p] = (float) (clean[p] + sd * gaussian(rng));
         return out;
-    }
-
-    static double variance(float[] img) {
-        double mean = 0;
-        for (float v : img) mean += v;
-        mean /= img.length;
-        double var = 0;
-        for (float v : img) var += (v - mean) * (v - mean);
-        return var / img.length;
     }
 
     private static double gaussian(SplittableRandom rng) {

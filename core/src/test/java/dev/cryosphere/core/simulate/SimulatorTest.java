@@ -2,6 +2,7 @@ package dev.cryosphere.core.simulate;
 
 import dev.cryosphere.core.geometry.Euler;
 import dev.cryosphere.core.physics.GaussianRenderer;
+import dev.cryosphere.core.util.ImageStats;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -39,8 +40,8 @@ class SimulatorTest {
         Simulator.Summary s = sim.run((t, clean, noisy) -> {
             float[] diff = new float[clean.length];
             for (int i = 0; i < clean.length; i++) diff[i] = noisy[i] - clean[i];
-            sums[0] += Simulator.variance(clean);
-            sums[1] += Simulator.variance(diff);
+            sums[0] += ImageStats.variance(clean);
+            sums[1] += ImageStats.variance(diff);
         }, d -> {});
         double measured = sums[0] / sums[1];
         assertEquals(0.1, measured, 0.1 * 0.05, "measured SNR " + measured);
