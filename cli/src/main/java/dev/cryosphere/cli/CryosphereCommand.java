@@ -15,6 +15,10 @@ import java.io.PrintWriter;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DemoCommand.class,
+                InfoCommand.class,
+                RenderCommand.class,
+                SimulateCommand.class,
+                FscCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec

@@ -41,12 +41,12 @@ final class AtomicModelReader {
             throw new InputException(file, null, "not a readable regular file");
         }
         Format format = formatOf(file);
-        if (format == Format.PDB) requireElementColumn(file);
+        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : isOurCif(file);
         Structure structure = parse(file, format);
         if (structure.nrModels() == 0 || structure.getChains(0).stream().allMatch(c -> c.getAtomGroups().isEmpty())) {
             throw new InputException(file, null, "no atom records (empty file, or not a PDB/mmCIF file)");
         }
-        return coarseGrain(file, structure);
+        return coarseGrain(file, structure, coarseGrained);
     }
 
     private static Format formatOf(Path file) {
@@ -62,18 +62,33 @@ final class AtomicModelReader {
      * (columns 77-78, e.g. CHARMM/NAMD output) BioJava guesses from atom names and gets left-justified names
      * like "CA  " or "HG1" wrong (calcium, mercury), which would silently corrupt the amplitudes.
      */
-    private static void requireElementColumn(Path file) {
+    private static boolean scanPdb(Path file) {
+        boolean coarseGrained = false;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.ISO_8859_1))) {
             int row = 0;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 row++;
-                if (line.startsWith("ENDMDL")) return;
+                if (line.startsWith(AtomicModelWriter.AMPLITUDE_REMARK)) coarseGrained = true;
+                if (line.startsWith("ENDMDL")) return coarseGrained;
                 if ((line.startsWith("ATOM  ") || line.startsWith("HETATM"))
                         && (line.length() < 78 || line.substring(76, 78).isBlank())) {
                     throw new InputException(file, "line " + row, "atom record without element symbol (columns 77-78); "
                             + "residue electron counts need it: write the file with elements (e.g. from the original PDB/mmCIF)");
                 }
             }
+        } catch (IOException e) {
+            throw new InputException(file, null, "cannot be read: " + e.getMessage(), e);
+        }
+        return coarseGrained;
+    }
+
+    /** mmCIF files written by {@link AtomicModelWriter} carry amplitudes in the B-factor column. */
+    private static boolean isOurCif(Path file) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.ISO_8859_1))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("data_")) return line.trim().equals(AtomicModelWriter.CIF_BLOCK);
+            }
+            return false;
         } catch (IOException e) {
             throw new InputException(file, null, "cannot be read: " + e.getMessage(), e);
         }
@@ -124,7 +139,11 @@ final class AtomicModelReader {
         return p;
     }
 
-    private static AtomicModel coarseGrain(Path file, Structure structure) {
+    /**
+     * @param coarseGrained the file is one of our one-site-per-residue models: the site's B-factor holds the residue's
+     *                      electron count, since the other atoms are gone
+     */
+    private static AtomicModel coarseGrain(Path file, Structure structure, boolean coarseGrained) {
         List<String> chains = new ArrayList<>();
         List<Integer> numbers = new ArrayList<>();
         StringBuilder insertionCodes = new StringBuilder();
@@ -151,7 +170,7 @@ final class AtomicModelReader {
                 names.add(group.getPDBName());
                 sites.add(siteName);
                 positions.add(new double[] {site.getX(), site.getY(), site.getZ()});
-                electrons.add((double) electronCount(group));
+                electrons.add(coarseGrained ? site.getTempFactor() : (double) electronCount(group));
             }
         }
         if (chains.isEmpty()) {

@@ -35,12 +35,17 @@ import java.util.Map;
  * reimplement; it is also the only choice once chain ids are longer than the one PDB column.
  */
 final class AtomicModelWriter {
+    /** Marks our PDB output; the reader then takes amplitudes from the B-factor column. */
+    static final String AMPLITUDE_REMARK = "REMARK   2 B-FACTOR COLUMN = RESIDUE ELECTRON COUNT";
+    /** Data block name of our mmCIF output (same meaning as {@link #AMPLITUDE_REMARK}). */
+    static final String CIF_BLOCK = "data_cryosphere_sites";
+
     private AtomicModelWriter() {}
 
     static void writePdb(AtomicModel model, Path out) throws IOException {
         StringBuilder sb = new StringBuilder(model.size() * 82 + 200);
         sb.append("REMARK   1 CRYOSPHERE COARSE-GRAINED MODEL: ONE SITE PER RESIDUE (CA OR C1')\n");
-        sb.append("REMARK   2 B-FACTOR COLUMN = RESIDUE ELECTRON COUNT (GAUSSIAN AMPLITUDE)\n");
+        sb.append(AMPLITUDE_REMARK).append(" (GAUSSIAN AMPLITUDE)\n");
         double[] xyz = model.coordinates();
         double[] amplitudes = model.amplitudes();
         int serial = 0;
@@ -82,7 +87,7 @@ final class AtomicModelWriter {
         String cif = toBioJava(model).toMMCIF();
         // BioJava names the data block after the PDB id, which a synthetic structure lacks ("data_" alone is not
         // valid CIF and some readers reject it).
-        if (cif.startsWith("data_\n") || cif.startsWith("data_\r")) cif = "data_cryosphere_sites" + cif.substring(5);
+        if (cif.startsWith("data_\n") || cif.startsWith("data_\r")) cif = CIF_BLOCK + cif.substring(5);
         writeAtomically(out, cif);
     }
 

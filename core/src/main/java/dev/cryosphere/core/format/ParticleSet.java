@@ -38,6 +38,18 @@ public record ParticleSet(Path source, List<Particle> particles, List<OpticsGrou
 
     public int size() { return particles.size(); }
 
+    /** True when every particle names its image (pose/CTF-only files, as used by render, have none). */
+    public boolean hasImages() {
+        return particles.stream().allMatch(p -> p.imageName() != null);
+    }
+
+    /** For jobs that read images: an error naming the file when the metadata has no image references. */
+    public ParticleSet requireImages() {
+        if (!hasImages())
+            throw new InputException(source, "data_particles", "missing required column _rlnImageName (image references)");
+        return this;
+    }
+
     /** The group with this number. */
     public OpticsGroup opticsGroup(int number) {
         return opticsGroups.stream().filter(g -> g.number() == number).findFirst()

@@ -31,7 +31,8 @@ final class RelionParticles {
         StarBlock block = particlesBlock(star);
         StarLoop loop = block.loop().orElseThrow();
         if (loop.size() == 0) throw new InputException(file, "data_" + block.name(), "no particles (the table is empty)");
-        requireColumn(block, "rlnImageName");
+        // rlnImageName is optional here: pose/CTF-only files (relion_project --ang, render) have none;
+        // jobs that read images call ParticleSet.requireImages()
         requireColumn(block, "rlnDefocusU");
 
         var optics = star.block("optics").filter(b -> b.loop().isPresent());
@@ -125,14 +126,15 @@ final class RelionParticles {
     }
 
     private Particle particle(int r, StarRow row, OpticsGroup optics) {
-        String imageName = row.text("rlnImageName");
-        String where = row.where("rlnImageName");
+        String imageName = row.has("rlnImageName") ? row.text("rlnImageName") : null;
+        String where = imageName == null ? null : row.where("rlnImageName");
         double pixelSize = optics.pixelSize();
         double defocusU = row.number("rlnDefocusU");
         CtfParams ctf = new CtfParams(defocusU, row.numberOr("rlnDefocusV", defocusU), row.numberOr("rlnDefocusAngle", 0),
                 optics.voltage(), optics.cs(), optics.ampContrast(), row.numberOr("rlnPhaseShift", 0),
                 row.numberOr("rlnCtfBfactor", 0), row.numberOr("rlnCtfScalefactor", 1));
-        return new Particle(r, imageName, images.stack(imageName, where), images.index(imageName, where),
+        return new Particle(r, imageName, imageName == null ? null : images.stack(imageName, where),
+                imageName == null ? -1 : images.index(imageName, where),
                 optics.number(), row.numberOr("rlnAngleRot", 0), row.numberOr("rlnAngleTilt", 0),
                 row.numberOr("rlnAnglePsi", 0), originAngst(row, "X", pixelSize), originAngst(row, "Y", pixelSize),
                 ctf, pixelSize, optics.box());

@@ -187,6 +187,8 @@ class AtomicModelTest {
             // The amplitude travels in the B-factor column.
             String first = Files.readAllLines(out).stream().filter(l -> l.startsWith("ATOM")).findFirst().orElseThrow();
             assertEquals(model.amplitudes()[0], Double.parseDouble(first.substring(60, 66)), 1e-9);
+            // ... and is read back from there, since the other atoms of the residue are gone
+            assertArrayEquals(model.amplitudes(), back.amplitudes(), 1e-9);
             try (var files = Files.list(dir)) {
                 assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")), "temporary file left behind");
             }
@@ -212,6 +214,7 @@ class AtomicModelTest {
         shifted.writeCif(cif);
         assertTrue(readText(cif).startsWith("data_cryosphere_sites"), "named CIF data block");
         assertSameResidues(shifted, AtomicModel.read(cif), 1e-3 / 2 + 1e-9);
+        assertArrayEquals(shifted.amplitudes(), AtomicModel.read(cif).amplitudes(), 1e-3);
 
         assertThrows(IllegalArgumentException.class, () -> model.withCoordinates(new double[3]));
     }

@@ -46,14 +46,19 @@ class ParticleSetBadInputTest {
     }
 
     @Test
-    void missingImageNameColumn() throws IOException {
-        var e = readFails("no_image.star", OPTICS + """
+    void missingImageNameColumnIsAnErrorForJobsThatReadImages() throws IOException {
+        Path file = dir.resolve("no_image.star");
+        Files.writeString(file, OPTICS + """
                 data_particles
                 loop_
                 _rlnDefocusU #1
                 _rlnOpticsGroup #2
                 10000 1
                 """);
+        ParticleSet poses = ParticleSet.read(file);   // a pose/CTF-only file is fine for rendering
+        assertFalse(poses.hasImages());
+        var e = assertThrows(InputException.class, poses::requireImages);
+        assertTrue(e.getMessage().contains("no_image.star"), e.getMessage());
         assertMentions(e, "rlnImageName", "data_particles");
     }
 
