@@ -53,6 +53,11 @@ public final class CryosphereCommand implements Runnable {
         return commandLine().execute(args);
     }
 
+    /** Runs a command with its error output captured (tests). */
+    public static int execute(PrintWriter err, String... args) {
+        return commandLine().setErr(err).execute(args);
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }

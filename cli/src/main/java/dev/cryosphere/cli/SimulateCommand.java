@@ -113,31 +113,17 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if ((structure == null) == (conformations == null || conformations.isEmpty()))
             throw new InputException(null, "options", "give exactly one of --structure or --conformations");
-        AtomicModel base = AtomicModel.read(structure != null ? structure : conformations.get(0));
-        double[] shift = center ? centroidShift(base.coordinates()) : new double[3];
-        Motion motion;
-        if (conformations != null && !conformations.isEmpty()) {
+        AtomicModel input = AtomicModel.read(structure != null ? structure : conformations.get(0));
+        double[] shift = center ? centroidShift(input.coordinates()) : new double[3];
+        List<AtomicModel> others = new ArrayList<>();
+        if (conformations != null) {
             if (hinge != null) throw new InputException(null, "options", "--hinge and --conformations exclude each other");
-            List<double[]> list = new ArrayList<>();
             for (Path p : conformations) {
                 AtomicModel m = AtomicModel.read(p);
-                if (m.size() != base.size())
-                    throw new InputException(p, null, "has " + m.size() + " residues, " + conformations.get(0) + " has " + base.size());
-                list.add(translate(m.coordinates(), shift));
+                if (m.size() != input.size())
+                    throw new InputException(p, null, "has " + m.size() + " residues, " + conformations.get(0) + " has " + input.size());
+                others.add(m);
             }
-            motion = new DiscreteConformations(list);
-        } else if (hinge != null) {
-            if (hingeAxis == null) throw new InputException(null, "--hinge-axis", "required with --hinge (two residues, e.g. A:121,A:160)");
-            String[] ax = hingeAxis.split(",");
-            if (ax.length != 2) throw new InputException(null, "--hinge-axis", "expected two residues separated by a comma: " + hingeAxis);
-            double[] xyz = translate(base.coordinates(), shift);
-            int a = ResidueSelection.parse(ax[0]).single(base), b = ResidueSelection.parse(ax[1]).single(base);
-            double[] range = Ranges.parse("--hinge-angles", hingeAngles);
-            motion = new HingeMotion(xyz, ResidueSelection.parse(hinge).indices(base),
-                    new double[]{xyz[3 * a], xyz[3 * a + 1], xyz[3 * a + 2]},
-                    new double[]{xyz[3 * b], xyz[3 * b + 1], xyz[3 * b + 2]}, range[0], range[1]);
-        } else {
-            motion = new DiscreteConformations(List.of(translate(base.coordinates(), shift)));
         }
         double[] df = Ranges.parse("--defocus", defocus);
         SimulationSpec spec;
@@ -147,11 +133,14 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException(null, "options", e.getMessage());
         }
-        Simulator sim = new Simulator(spec, motion, base.amplitudes());
-
         try (AtomicOutput o = AtomicOutput.directory(out, overwrite)) {
             Path dir = o.path();
-            base.withCoordinates(translate(base.coordinates(), shift)).writePdb(dir.resolve("base.pdb"));
+            // Simulate from the structures exactly as written (PDB precision), so that rendering the written files
+            // with the written STAR reproduces the noise-free images.
+            input.withCoordinates(translate(input.coordinates(), shift)).writePdb(dir.resolve("base.pdb"));
+            AtomicModel base = AtomicModel.read(dir.resolve("base.pdb"));
+            Motion motion = motion(base, others, shift, dir);
+            Simulator sim = new Simulator(spec, motion, base.amplitudes());
             List<Particle> particles = new ArrayList<>(count);
             OpticsGroup optics = OpticsGroup.of(1, apix, box, voltage, cs, ampContrast);
             Progress progress = new Progress("simulate", "images", spec.noisy() ? 2L * count : count);
@@ -178,6 +167,34 @@ public final class SimulateCommand implements Callable<Integer> {
                     count, box, apix, spec.noisy() ? String.valueOf(snr) : "no noise", summary.noiseSd(), seed, o.target());
         }
         return 0;
+    }
+
+    private Motion motion(AtomicModel base, List<AtomicModel> others, double[] shift, Path dir) {
+        if (!others.isEmpty()) {
+            List<double[]> list = new ArrayList<>();
+            for (int k = 0; k < others.size(); k++) {
+                Path written = dir.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb", k));
+                try {
+                    java.nio.file.Files.createDirectories(written.getParent());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                AtomicModel m = others.get(k);
+                m.withCoordinates(translate(m.coordinates(), shift)).writePdb(written);
+                list.add(AtomicModel.read(written).coordinates());
+            }
+            return new DiscreteConformations(list);
+        }
+        if (hinge == null) return new DiscreteConformations(List.of(base.coordinates()));
+        if (hingeAxis == null) throw new InputException(null, "--hinge-axis", "required with --hinge (two residues, e.g. A:121,A:160)");
+        String[] ax = hingeAxis.split(",");
+        if (ax.length != 2) throw new InputException(null, "--hinge-axis", "expected two residues separated by a comma: " + hingeAxis);
+        double[] xyz = base.coordinates();
+        int a = ResidueSelection.parse(ax[0]).single(base), b = ResidueSelection.parse(ax[1]).single(base);
+        double[] range = Ranges.parse("--hinge-angles", hingeAngles);
+        return new HingeMotion(xyz, ResidueSelection.parse(hinge).indices(base),
+                new double[]{xyz[3 * a], xyz[3 * a + 1], xyz[3 * a + 2]},
+                new double[]{xyz[3 * b], xyz[3 * b + 1], xyz[3 * b + 2]}, range[0], range[1]);
     }
 
     private static String csvRow(SimulatedParticle t, CtfParams c) {
