@@ -19,6 +19,7 @@ import java.io.PrintWriter;
                 RenderCommand.class,
                 SimulateCommand.class,
                 FscCommand.class,
+                VolumeCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         header = "Run every stage end to end on bundled demo data (local Spark, embedded defaults).",
         description = {"Uses the bundled adenylate kinase structure (1AKE chain A): simulates a hinge motion of its LID "
                 + "domain (A:122-159), summarises the outputs, re-renders the poses with the base structure as a "
-                + "forward-model check, and computes an FSC between the two extreme conformations' volumes.",
+                + "forward-model check, and computes an FSC between the Gaussian maps of the two ends of the motion.",
                 "Each stage runs the same code as its own command; the commands it runs are printed."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder.")
@@ -41,6 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (AtomicOutput o = AtomicOutput.directory(out, overwrite)) {
             Path dir = o.path();
+            tempDir = dir;
             Path pdb = dir.resolve("structure/1ake_A.pdb");
             Files.createDirectories(pdb.getParent());
             try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/1ake_A.pdb")) {
@@ -59,6 +60,13 @@ public final class DemoCommand implements Callable<Integer> {
             double r = meanCorrelation(render, sim.resolve("particles_clean.mrcs"));
             System.out.printf(Locale.ROOT, "demo: forward-model check: mean Pearson(render of base structure, clean "
                     + "simulated images) = %.3f (below 1 only because of the hinge motion)%n", r);
+            Files.createDirectories(dir.resolve("volumes"));
+            Path closedMap = dir.resolve("volumes/hinge_min.mrc"), openMap = dir.resolve("volumes/hinge_max.mrc");
+            step("volume", "--structure", sim.resolve("conformations/hinge_min.pdb").toString(), "--box", "64", "--apix", "2.0",
+                    "--out", closedMap.toString());
+            step("volume", "--structure", sim.resolve("conformations/hinge_max.pdb").toString(), "--box", "64", "--apix", "2.0",
+                    "--out", openMap.toString());
+            step("fsc", closedMap.toString(), openMap.toString(), "--out", dir.resolve("volumes/fsc_min_vs_max.csv").toString());
             o.commit();
         }
         System.out.printf(Locale.ROOT, "demo: done in %.1f s; outputs in %s%n", (System.nanoTime() - t0) / 1e9,
@@ -66,11 +74,17 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  simulated/particles.star, particles.mrcs  synthetic particle set (RELION 3.1)");
         System.out.println("  simulated/ground_truth.csv                hinge angle, pose, shift, CTF per particle");
         System.out.println("  render_check.mrcs                          base structure rendered with the same poses and CTFs");
+        System.out.println("  volumes/hinge_min.mrc, hinge_max.mrc       Gaussian maps of the two ends of the motion (open in ChimeraX)");
+        System.out.println("  volumes/fsc_min_vs_max.csv                 FSC between them: the resolution at which the motion shows");
         return 0;
     }
 
-    private static void step(String... args) {
-        System.out.println("\n$ cryosphere " + String.join(" ", args).replaceAll("/[^ ]*/\\.demo-out\\.tmp-[^/]*/", ""));
+    private Path tempDir;
+
+    private void step(String... args) {
+        // show the command with the final output folder, not the temporary one it writes to until the demo completes
+        String shown = String.join(" ", args).replace(tempDir.toString(), out.toString());
+        System.out.println("\n$ cryosphere " + shown);
         int rc = CryosphereCommand.execute(args);
         if (rc != 0) throw new IllegalStateException("demo step '" + args[0] + "' failed with exit code " + rc);
     }

@@ -36,7 +36,8 @@ import java.util.concurrent.Callable;
                         + "(mean clean-image variance) / SNR.",
                 "Writes OUT/particles.star (RELION 3.1), OUT/particles.mrcs, OUT/ground_truth.csv (per particle: "
                         + "conformation or hinge angle, pose, shift, CTF), OUT/base.pdb (the structure used, after "
-                        + "--center) and, with --write-clean, OUT/particles_clean.mrcs. Seeded and reproducible.",
+                        + "--center), OUT/conformations/ (the conformations, or the two ends of the hinge motion) and, "
+                        + "with --write-clean, OUT/particles_clean.mrcs. Seeded and reproducible.",
                 "", "Example: cryosphere simulate --structure adk.pdb --center --hinge A:122-159 --hinge-axis A:121,A:160 "
                 + "--hinge-angles -20:20 -n 2000 --snr 0.1 --out sim"})
 public final class SimulateCommand implements Callable<Integer> {
@@ -192,9 +193,18 @@ public final class SimulateCommand implements Callable<Integer> {
         double[] xyz = base.coordinates();
         int a = ResidueSelection.parse(ax[0]).single(base), b = ResidueSelection.parse(ax[1]).single(base);
         double[] range = Ranges.parse("--hinge-angles", hingeAngles);
-        return new HingeMotion(xyz, ResidueSelection.parse(hinge).indices(base),
+        HingeMotion h = new HingeMotion(xyz, ResidueSelection.parse(hinge).indices(base),
                 new double[]{xyz[3 * a], xyz[3 * a + 1], xyz[3 * a + 2]},
                 new double[]{xyz[3 * b], xyz[3 * b + 1], xyz[3 * b + 2]}, range[0], range[1]);
+        // the two ends of the motion, as references for volumes and FSCs
+        try {
+            java.nio.file.Files.createDirectories(dir.resolve("conformations"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        base.withCoordinates(h.at(range[0])).writePdb(dir.resolve("conformations/hinge_min.pdb"));
+        base.withCoordinates(h.at(range[1])).writePdb(dir.resolve("conformations/hinge_max.pdb"));
+        return h;
     }
 
     private static String csvRow(SimulatedParticle t, CtfParams c) {
