@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# A real standalone Spark cluster on 127.0.0.1 (one Master, N Workers), started from the project's own jars: no
+# separate Spark download. Used by the multi-executor tests and by users who want to try a cluster on one machine.
+#
+#   deploy/local-cluster.sh start [--workers N] [--cores C] [--memory 2g] [--port 7077] [--ui-port 8080]
+#   deploy/local-cluster.sh status
+#   deploy/local-cluster.sh stop
+#
+# State (pids, logs, the generated SPARK_HOME) lives in $CRYOSPHERE_CLUSTER_DIR (default: target/local-cluster).
+# `start` prints the master URL (spark://127.0.0.1:PORT) on its last line once every worker has registered.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+state="${CRYOSPHERE_CLUSTER_DIR:-$root/target/local-cluster}"
+lib="$root/cli/target/lib"
+app="$root/cli/target/cryosphere-cli.jar"
+
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+workers=2 cores=1 memory=2g port=7077 ui_port=8080
+cmd="${1:-}"; [[ $# -gt 0 ]] && shift
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --workers) workers="$2"; shift 2 ;;
+    --cores) cores="$2"; shift 2 ;;
+    --memory) memory="$2"; shift 2 ;;
+    --port) port="$2"; shift 2 ;;
+    --ui-port) ui_port="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "local-cluster.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+# A SPARK_HOME whose jars/ are the project's runtime jars: the Worker builds executor class paths from it.
+make_spark_home() {
+  local home="$state/sparkhome"
+  rm -rf "$home"
+  mkdir -p "$home/jars" "$home/conf"
+  for j in "$lib"/*.jar "$app"; do ln -s "$j" "$home/jars/$(basename "$j")"; done
+  cat > "$home/conf/log4j2.properties" <<'LOG'
+rootLogger.level = warn
+rootLogger.appenderRef.stdout.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+logger.master.name = org.apache.spark.deploy
+logger.master.level = info
+LOG
+  echo "$home"
+}
+
+java_cmd() {
+  local home="$1"; shift
+  local -a opts
+  mapfile -t opts < <(grep -v '^\s*$' "$root/bin/jvm17.opts")
+  exec java "${opts[@]}" -Xmx512m -cp "$home/conf:$home/jars/*" "$@"
+}
+
+alive_workers() {
+  # the Master's JSON status page; /dev/tcp keeps this free of curl
+  local json
+  json=$( (exec 3<>"/dev/tcp/127.0.0.1/$ui_port" && printf 'GET /json/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && cat <&3) 2>/dev/null || true)
+  grep -o '"aliveworkers" *: *[0-9]*' <<<"$json" | grep -o '[0-9]*$' || echo 0
+}
+
+is_running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+start() {
+  [[ -f "$app" && -d "$lib" ]] || { echo "local-cluster.sh: building the jars first" >&2; (cd "$root" && mvn -B -q -DskipTests package); }
+  mkdir -p "$state/logs"
+  if is_running "$state/master.pid"; then echo "local-cluster.sh: already running (stop it first)" >&2; exit 1; fi
+  local home; home="$(make_spark_home)"
+  export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
+  echo "$port $ui_port $workers" > "$state/ports"
+  java_cmd "$home" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" --webui-port "$ui_port" \
+    >"$state/logs/master.log" 2>&1 &
+  echo $! > "$state/master.pid"
+  for i in $(seq 1 "$workers"); do
+    mkdir -p "$state/work$i"
+    java_cmd "$home" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "$cores" --memory "$memory" \
+      --webui-port 0 --work-dir "$state/work$i" "spark://127.0.0.1:$port" >"$state/logs/worker$i.log" 2>&1 &
+    echo $! > "$state/worker$i.pid"
+  done
+  for _ in $(seq 1 120); do
+    if [[ "$(alive_workers)" -ge "$workers" ]]; then
+      echo "local-cluster: master and $workers worker(s) up (UI http://127.0.0.1:$ui_port, logs $state/logs)"
+      echo "spark://127.0.0.1:$port"
+      return 0
+    fi
+    if ! is_running "$state/master.pid"; then break; fi
+    sleep 0.5
+  done
+  echo "local-cluster.sh: the cluster did not come up; see $state/logs" >&2
+  tail -n 20 "$state/logs/master.log" >&2 || true
+  stop
+  exit 1
+}
+
+stop() {
+  local any=0
+  for f in "$state"/worker*.pid "$state/master.pid"; do
+    [[ -f "$f" ]] || continue
+    if is_running "$f"; then kill "$(cat "$f")" 2>/dev/null || true; any=1; fi
+    rm -f "$f"
+  done
+  # executors are children of the workers and end with them; wait until the JVMs are gone
+  for _ in $(seq 1 20); do
+    pgrep -f "$state/sparkhome" >/dev/null 2>&1 || break
+    sleep 0.5
+  done
+  pkill -9 -f "$state/sparkhome" 2>/dev/null || true
+  [[ $any == 1 ]] && echo "local-cluster: stopped" || echo "local-cluster: not running"
+}
+
+status() {
+  if [[ -f "$state/ports" ]]; then read -r port ui_port workers < "$state/ports"; fi
+  if is_running "$state/master.pid"; then
+    echo "local-cluster: master spark://127.0.0.1:$port, $(alive_workers) alive worker(s), UI http://127.0.0.1:$ui_port"
+  else
+    echo "local-cluster: not running"
+    return 3
+  fi
+}
+
+case "$cmd" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) usage >&2; exit 2 ;;
+esac
