@@ -1,0 +1,65 @@
+package dev.cryosphere.evaluate.report;
+
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SvgTest {
+    private static Document parse(String svg) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void lineChartMapsDataLinearlyIntoThePlotArea() throws Exception {
+        double[] x = {0, 1, 2, 3}, y = {0, 1, 4, 9};
+        Document d = parse(Svg.lineChart("loss", "epoch", "value <&>", List.of(new Svg.Series("a", x, y))));
+        Element line = (Element) d.getElementsByTagName("polyline").item(0);
+        String[] pts = line.getAttribute("points").split(" ");
+        assertEquals(4, pts.length);
+        double[] px = new double[4], py = new double[4];
+        for (int i = 0; i < 4; i++) {
+            px[i] = Double.parseDouble(pts[i].split(",")[0]);
+            py[i] = Double.parseDouble(pts[i].split(",")[1]);
+        }
+        // equal x steps give equal pixel steps; y grows upwards, linearly
+        assertEquals(px[1] - px[0], px[3] - px[2], 0.11);
+        assertEquals((py[0] - py[2]) / 4, (py[0] - py[1]), 0.11);
+        assertTrue(py[3] < py[0]);
+    }
+
+    @Test
+    void histogramCountsEveryFiniteValueOnce() throws Exception {
+        double[] v = {0, 0.1, 0.2, 0.9, 1.0, Double.NaN};
+        Document d = parse(Svg.histogram("h", "x", v, 5));
+        NodeList bars = d.getElementsByTagName("rect");
+        int n = 0;
+        for (int i = 0; i < bars.getLength(); i++) if ("bar".equals(((Element) bars.item(i)).getAttribute("class"))) n++;
+        assertEquals(5, n);
+    }
+
+    @Test
+    void scatterDrawsOnePointPerFiniteValueColouredByCategory() throws Exception {
+        Document d = parse(Svg.scatter("s", "PC1", "PC2", new double[]{1, 2, 3}, new double[]{3, 2, Double.NaN},
+                new int[]{0, 1, 1}, List.of("cluster 0", "cluster 1")));
+        NodeList pts = d.getElementsByTagName("circle");
+        assertEquals(2, pts.getLength());
+        assertNotEquals(((Element) pts.item(0)).getAttribute("fill"), ((Element) pts.item(1)).getAttribute("fill"));
+    }
+
+    @Test
+    void ticksAreRoundAndInsideTheRange() {
+        List<Double> t = Svg.Axes.ticks(-0.03, 0.97);
+        assertEquals(List.of(0.0, 0.2, 0.4, 0.6, 0.8), t);
+        assertEquals("0.2", Svg.Axes.label(0.2));
+        assertEquals("1.5e+05", Svg.Axes.label(150000));
+    }
+}
