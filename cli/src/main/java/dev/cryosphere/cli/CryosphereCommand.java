@@ -19,6 +19,8 @@ import java.io.PrintWriter;
                 RenderCommand.class,
                 SimulateCommand.class,
                 FscCommand.class,
+                IngestCommand.class,
+                BenchIngestCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec

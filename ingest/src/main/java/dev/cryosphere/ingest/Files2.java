@@ -39,7 +39,8 @@ final class Files2 {
 
     /** A Hadoop path: plain paths become absolute file: URIs. */
     static Path hadoopPath(String uri) {
-        return isLocal(uri) ? new Path(localPath(uri).toAbsolutePath().normalize().toUri()) : new Path(uri);
+        // not Path(URI): java.nio's toUri() ends existing directories with "/", which would make getName() empty
+        return isLocal(uri) ? new Path("file", null, localPath(uri).toAbsolutePath().normalize().toString()) : new Path(uri);
     }
 
     /** Open an MRC stack: java.nio for local files (unless forced), else a Hadoop stream with positional reads. */

@@ -79,7 +79,7 @@ public final class IngestJob {
 
     private Result execute(JavaSparkContext jsc) {
         long t0 = System.nanoTime();
-        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant start = Instant.now();
         checkOptions();
         Configuration conf = jsc.hadoopConfiguration();
         Path out = Files2.hadoopPath(o.out);
@@ -392,7 +392,7 @@ public final class IngestJob {
                     .map(t -> PartWriter.run(t, settings, TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber(),
                             images::add))
                     .collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // SparkException is checked, thrown undeclared by collect()
             throw unwrap(e);
         } finally {
             jsc.sc().removeSparkListener(listener);
@@ -400,7 +400,7 @@ public final class IngestJob {
     }
 
     /** The InputException behind a Spark job failure, so that the user sees one clean line. */
-    static RuntimeException unwrap(RuntimeException e) {
+    static RuntimeException unwrap(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
             if (t instanceof InputException ie) return ie;
         String m = String.valueOf(e.getMessage());
@@ -410,7 +410,7 @@ public final class IngestJob {
             String line = m.substring(at + key.length()).lines().findFirst().orElse("");
             return new InputException(null, null, line, e);
         }
-        return e;
+        return e instanceof RuntimeException r ? r : new IllegalStateException("ingest job failed: " + e.getMessage(), e);
     }
 
     // ---------------------------------------------------------------- results
