@@ -26,7 +26,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        options.commandLine = "cryosphere ingest " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        options.commandLine = "cryosphere " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         IngestJob.run(options);
         return 0;
     }
