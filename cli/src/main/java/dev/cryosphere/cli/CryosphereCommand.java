@@ -20,6 +20,8 @@ import java.io.PrintWriter;
                 SimulateCommand.class,
                 FscCommand.class,
                 VolumeCommand.class,
+                IngestCommand.class,
+                BenchIngestCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec

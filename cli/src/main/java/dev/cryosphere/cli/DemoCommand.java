@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
         header = "Run every stage end to end on bundled demo data (local Spark, embedded defaults).",
         description = {"Uses the bundled adenylate kinase structure (1AKE chain A): simulates a hinge motion of its LID "
-                + "domain (A:122-159), summarises the outputs, re-renders the poses with the base structure as a "
+                + "domain (A:122-159), summarises the outputs, ingests them into a Parquet dataset on local Spark, re-renders the poses with the base structure as a "
                 + "forward-model check, and computes an FSC between the Gaussian maps of the two ends of the motion.",
                 "Each stage runs the same code as its own command; the commands it runs are printed."})
 public final class DemoCommand implements Callable<Integer> {
@@ -60,6 +60,8 @@ public final class DemoCommand implements Callable<Integer> {
             double r = meanCorrelation(render, sim.resolve("particles_clean.mrcs"));
             System.out.printf(Locale.ROOT, "demo: forward-model check: mean Pearson(render of base structure, clean "
                     + "simulated images) = %.3f (below 1 only because of the hinge motion)%n", r);
+            step("ingest", "--particles", sim.resolve("particles.star").toString(), "--out", dir.resolve("dataset").toString(),
+                    "--master", "local[2]");
             Files.createDirectories(dir.resolve("volumes"));
             Path closedMap = dir.resolve("volumes/hinge_min.mrc"), openMap = dir.resolve("volumes/hinge_max.mrc");
             step("volume", "--structure", sim.resolve("conformations/hinge_min.pdb").toString(), "--box", "64", "--apix", "2.0",
@@ -73,6 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.toAbsolutePath());
         System.out.println("  simulated/particles.star, particles.mrcs  synthetic particle set (RELION 3.1)");
         System.out.println("  simulated/ground_truth.csv                hinge angle, pose, shift, CTF per particle");
+        System.out.println("  dataset/                                   the particles as a sharded Parquet dataset (ingest)");
         System.out.println("  render_check.mrcs                          base structure rendered with the same poses and CTFs");
         System.out.println("  volumes/hinge_min.mrc, hinge_max.mrc       Gaussian maps of the two ends of the motion (open in ChimeraX)");
         System.out.println("  volumes/fsc_min_vs_max.csv                 FSC between them: the resolution at which the motion shows");

@@ -4,6 +4,7 @@ import dev.cryosphere.core.util.InputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,21 +23,46 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Modes 0 (int8), 1 (int16), 2 (float32), 6 (uint16) and 12 (float16) are converted to float.
  * A file shorter than its header says is rejected at {@link #open}; a longer one is read with a warning.
+ *
+ * <p>Besides local files ({@link #open(Path)}), any store with positional reads can be read through a
+ * {@link Source} ({@link #open(Object, Source)}), e.g. a Hadoop {@code FSDataInputStream} for hdfs:// or s3a://.
  */
 public final class MrcReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MrcReader.class);
     /** Many RELION 3 / cryoDRGN stacks lack the MAP id; say so once per process, not once per stack. */
     private static final AtomicBoolean WARNED_NO_MAP_ID = new AtomicBoolean();
 
+    /**
+     * Positional reads from a byte store: a local file, a Hadoop stream. Must be safe for concurrent reads
+     * if the reader is shared by threads.
+     */
+    public interface Source extends Closeable {
+        /** Total bytes. */
+        long size() throws IOException;
+
+        /** Reads up to {@code dst.remaining()} bytes at {@code position}; returns the count, or −1 at the end. */
+        int read(ByteBuffer dst, long position) throws IOException;
+    }
+
+    private record ChannelSource(FileChannel channel) implements Source {
+        @Override public long size() throws IOException { return channel.size(); }
+
+        @Override public int read(ByteBuffer dst, long position) throws IOException { return channel.read(dst, position); }
+
+        @Override public void close() throws IOException { channel.close(); }
+    }
+
     private final Path file;
-    private final FileChannel channel;
+    private final Object name;
+    private final Source channel;
     private final MrcHeader header;
     private final MrcMode mode;
     private final long dataStart;
     private final long imageBytes;
 
-    private MrcReader(Path file, FileChannel channel, MrcHeader header, MrcMode mode) {
+    private MrcReader(Path file, Object name, Source channel, MrcHeader header, MrcMode mode) {
         this.file = file;
+        this.name = name;
         this.channel = channel;
         this.header = header;
         this.mode = mode;
@@ -54,6 +80,18 @@ public final class MrcReader implements AutoCloseable {
         } catch (IOException e) {
             throw new InputException(file, null, "cannot open: " + e, e);
         }
+        return open(file, file, new ChannelSource(ch));
+    }
+
+    /**
+     * Open any positional-read store; {@code name} (a URI, a path) is what error messages name. The reader owns the
+     * source: {@link #close()} closes it, and so does a failing open.
+     */
+    public static MrcReader open(Object name, Source source) {
+        return open(null, name, source);
+    }
+
+    private static MrcReader open(Path path, Object file, Source ch) {
         try {
             long size = ch.size();
             if (size == 0) throw new InputException(file, null, "empty file (0 bytes), not an MRC file");
@@ -63,7 +101,7 @@ public final class MrcReader implements AutoCloseable {
             readFully(ch, ByteBuffer.wrap(h), 0);
             MrcHeader header = MrcHeader.parse(h);
             MrcMode mode = check(file, header, size);
-            return new MrcReader(file, ch, header, mode);
+            return new MrcReader(path, file, ch, header, mode);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new InputException(file, null, "cannot read: " + e, e);
@@ -73,7 +111,7 @@ public final class MrcReader implements AutoCloseable {
         }
     }
 
-    private static MrcMode check(Path file, MrcHeader h, long size) {
+    private static MrcMode check(Object file, MrcHeader h, long size) {
         if (h.nx() <= 0 || h.ny() <= 0 || h.nz() <= 0)
             throw new InputException(file, "header", "dimensions must be positive, header says nx=" + h.nx()
                     + " ny=" + h.ny() + " nz=" + h.nz());
@@ -101,7 +139,11 @@ public final class MrcReader implements AutoCloseable {
         return mode;
     }
 
+    /** The local file, or null for a reader opened on a {@link Source}. */
     public Path file() { return file; }
+
+    /** What error messages call this file: its path, or the name given with the {@link Source}. */
+    public Object name() { return name; }
 
     public MrcHeader header() { return header; }
 
@@ -140,7 +182,7 @@ public final class MrcReader implements AutoCloseable {
     private void checkRange(long start, int n) {
         if (start < 0 || start + n > count()) {
             String what = n == 1 ? "image index " + start : "images " + start + ".." + (start + n - 1);
-            throw new InputException(file, what, "out of range: the file has " + count()
+            throw new InputException(name, what, "out of range: the file has " + count()
                     + " images (valid indices 0.." + (count() - 1) + ")");
         }
     }
@@ -150,7 +192,7 @@ public final class MrcReader implements AutoCloseable {
         try {
             readFully(channel, buf, dataStart + index * imageBytes);
         } catch (IOException e) {
-            throw new InputException(file, "image index " + index, "cannot read: " + e, e);
+            throw new InputException(name, "image index " + index, "cannot read: " + e, e);
         }
         buf.flip();
         decode(buf, mode, out);
@@ -166,7 +208,7 @@ public final class MrcReader implements AutoCloseable {
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    private static void readFully(Source ch, ByteBuffer buf, long position) throws IOException {
         long pos = position;
         while (buf.hasRemaining()) {
             int r = ch.read(buf, pos);
@@ -175,7 +217,7 @@ public final class MrcReader implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    private static void closeQuietly(Source ch) {
         try { ch.close(); } catch (IOException ignored) { /* already failing */ }
     }
 
@@ -184,7 +226,7 @@ public final class MrcReader implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new InputException(file, null, "cannot close: " + e, e);
+            throw new InputException(name, null, "cannot close: " + e, e);
         }
     }
 
