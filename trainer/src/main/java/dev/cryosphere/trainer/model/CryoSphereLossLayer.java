@@ -295,7 +295,10 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         if (clashLoss && r > 2) {
             total = total.add(beta(sd, in, bo, InputLayout.BETA_CLASH).mul(clash(sd, xyz, dt)));
         }
-        return total.sum("loss");
+        SDVariable loss = total.sum("loss");
+        // DL4J does not mark the loss; SameDiff's guess fails when the graph has other terminal variables
+        sd.setLossVariables(loss);
+        return loss;
     }
 
     /** I' = Re IDFT(H · DFT(I)) = (C A C − S A S − S B C − C B S)/N², A + iB = H·(C I C − S I S − i(S I C + C I S)). */
@@ -318,9 +321,15 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         return leftT(sd, ac, c).sub(leftT(sd, as, s)).sub(leftT(sd, bs, c)).sub(leftT(sd, bc, s));
     }
 
-    /** (M X)^T per image for a symmetric constant M: contracts X's row index with M. */
+    /**
+     * (M X)^T = X^T M per image for a symmetric constant M, as one [B·N, N] × [N, N] matmul. Applying it twice gives
+     * M X M' without a transpose back. (tensorMmul would say this directly, but its backward fails in M2.1:
+     * "the numbers of a axes and b axes to make dot product along must have identical values".)
+     */
     private static SDVariable leftT(SameDiff sd, SDVariable x, SDVariable m) {
-        return sd.tensorMmul(x, m, new int[]{1}, new int[]{0});
+        long n = m.getShape()[0];
+        SDVariable xt = sd.reshape(sd.permute(x, 0, 2, 1), -1, n);
+        return sd.reshape(sd.mmul(xt, m), -1, n, n);
     }
 
     private SDVariable correlation(SameDiff sd, SDVariable x, SDVariable y, int px) {
@@ -344,12 +353,22 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         return k == 1 ? term : term.sum(true, 1);
     }
 
-    private SDVariable continuity(SameDiff sd, SDVariable[] xyz, DataType dt) {
+    /** Continuity loss per image [B,1] of coordinates x, y, z [B,R]. */
+    SDVariable continuity(SameDiff sd, SDVariable[] xyz, DataType dt) {
         int np = pairFirst.length;
         double[] d0 = new double[np];
+        // bond vectors as x · D with D[second, i] = 1, D[first, i] = −1: gather's gradient is broken in M2.1
+        // (two gathers in one graph: "Variable name transposeConcat already exists"), a matmul is not
+        int r = residues();
+        double[] dm = new double[r * np];
+        for (int i = 0; i < np; i++) {
+            dm[pairSecond[i] * np + i] += 1;
+            dm[pairFirst[i] * np + i] -= 1;
+        }
+        SDVariable diffMatrix = constant(sd, dm, dt, r, np);
         SDVariable d2 = null;
         for (int c = 0; c < 3; c++) {
-            SDVariable diff = sd.gather(xyz[c], pairSecond, 1).sub(sd.gather(xyz[c], pairFirst, 1));
+            SDVariable diff = sd.mmul(xyz[c], diffMatrix);
             d2 = d2 == null ? diff.mul(diff) : d2.add(diff.mul(diff));
         }
         for (int i = 0; i < np; i++) {
@@ -364,7 +383,8 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         return np == 1 ? err.mul(err) : err.mul(err).mean(true, 1);
     }
 
-    private SDVariable clash(SameDiff sd, SDVariable[] xyz, DataType dt) {
+    /** Full clash loss per image [B,1] of coordinates x, y, z [B,R]. */
+    SDVariable clash(SameDiff sd, SDVariable[] xyz, DataType dt) {
         int r = residues();
         SDVariable d2 = null;
         for (int c = 0; c < 3; c++) {

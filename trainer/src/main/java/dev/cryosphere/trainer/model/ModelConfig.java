@@ -133,6 +133,20 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                 batchSize, epochs, seed);
     }
 
+    public ModelConfig withTau(double tau) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public ModelConfig withL2(double l2) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
     public ModelConfig withSeed(long seed) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
