@@ -24,6 +24,33 @@ public record BaseStructure(double[] xyz, double[] amplitudes, int[] pairFirst, 
         return new BaseStructure(model.coordinates(), model.amplitudes(), a, b);
     }
 
+    /**
+     * The residues {@code indices} (model order, ascending) of a model, e.g. one chain from
+     * {@code model.residueRange(...)}; continuity pairs are the model's pairs with both ends selected.
+     */
+    public static BaseStructure of(AtomicModel model, int[] indices) {
+        double[] all = model.coordinates(), amp = model.amplitudes();
+        double[] xyz = new double[3 * indices.length], a = new double[indices.length];
+        java.util.Map<Integer, Integer> position = new java.util.HashMap<>();
+        for (int i = 0; i < indices.length; i++) {
+            if (i > 0 && indices[i] <= indices[i - 1]) throw new IllegalArgumentException("indices must be ascending");
+            System.arraycopy(all, 3 * indices[i], xyz, 3 * i, 3);
+            a[i] = amp[indices[i]];
+            position.put(indices[i], i);
+        }
+        List<int[]> kept = new java.util.ArrayList<>();
+        for (int[] p : model.consecutivePairs()) {
+            Integer x = position.get(p[0]), y = position.get(p[1]);
+            if (x != null && y != null) kept.add(new int[]{x, y});
+        }
+        int[] first = new int[kept.size()], second = new int[kept.size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = kept.get(i)[0];
+            second[i] = kept.get(i)[1];
+        }
+        return new BaseStructure(xyz, a, first, second);
+    }
+
     /** A single chain: every residue bonded to the next. */
     public static BaseStructure chain(double[] xyz, double[] amplitudes) {
         int n = amplitudes.length;
