@@ -68,6 +68,9 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     private double epsilonKl;
     private double clashCutoff;
     private boolean clashLoss = true;
+    private boolean fullClash = true;
+    /** Upper base distance of the light clash loss's pair list, Å (reference: max_clashing_cutoff_pairs). */
+    private double lightClashMaxPairDistance = 10.0;
     private double[] baseXyz;
     private double[] amplitudes;
     private int[] pairFirst;
@@ -93,6 +96,7 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         this.stdFloor = c.stdFloor();
         this.epsilonKl = c.epsilonKl();
         this.clashCutoff = c.clashCutoff();
+        this.fullClash = c.fullClash();
         this.baseXyz = s.xyz().clone();
         this.amplitudes = s.amplitudes().clone();
         this.pairFirst = s.pairFirst().clone();
@@ -293,7 +297,8 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
             total = total.add(beta(sd, in, bo, InputLayout.BETA_CONTINUITY).mul(continuity(sd, xyz, dt)));
         }
         if (clashLoss && r > 2) {
-            total = total.add(beta(sd, in, bo, InputLayout.BETA_CLASH).mul(clash(sd, xyz, dt)));
+            SDVariable clashTerm = fullClash ? clash(sd, xyz, dt) : lightClash(sd, xyz, dt);
+            if (clashTerm != null) total = total.add(beta(sd, in, bo, InputLayout.BETA_CLASH).mul(clashTerm));
         }
         SDVariable loss = total.sum("loss");
         // DL4J does not mark the loss; SameDiff's guess fails when the graph has other terminal variables
@@ -402,6 +407,51 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         return sd.reshape(sum.div(safeCount), -1, 1);
     }
 
+    /**
+     * The reference's light clash loss: only the pairs whose base distance is in [cutoff, 10 Å] and that are not
+     * sequence neighbours, Σ relu(cutoff − d)² / max(#{d &lt; cutoff}, 1) per image. O(B·pairs) instead of
+     * O(B·R²); null when the base structure has no such pair. Distances via x · D with a ±1 pair matrix, as in
+     * {@link #continuity}.
+     */
+    SDVariable lightClash(SameDiff sd, SDVariable[] xyz, DataType dt) {
+        int r = residues();
+        java.util.Set<Long> bonded = new java.util.HashSet<>();
+        for (int i = 0; i < pairFirst.length; i++) {
+            bonded.add((long) Math.min(pairFirst[i], pairSecond[i]) * r + Math.max(pairFirst[i], pairSecond[i]));
+        }
+        List<int[]> pairs = new ArrayList<>();
+        for (int i = 0; i < r; i++) {
+            for (int j = i + 1; j < r; j++) {
+                double d2 = 0;
+                for (int c = 0; c < 3; c++) {
+                    double d = baseXyz[3 * j + c] - baseXyz[3 * i + c];
+                    d2 += d * d;
+                }
+                double d = Math.sqrt(d2);
+                if (d >= clashCutoff && d <= lightClashMaxPairDistance && !bonded.contains((long) i * r + j)) pairs.add(new int[]{i, j});
+            }
+        }
+        int np = pairs.size();
+        if (np == 0) return null;
+        double[] dm = new double[r * np];
+        for (int p = 0; p < np; p++) {
+            dm[pairs.get(p)[1] * np + p] += 1;
+            dm[pairs.get(p)[0] * np + p] -= 1;
+        }
+        SDVariable diffMatrix = constant(sd, dm, dt, r, np);
+        SDVariable d2 = null;
+        for (int c = 0; c < 3; c++) {
+            SDVariable diff = sd.mmul(xyz[c], diffMatrix);
+            d2 = d2 == null ? diff.mul(diff) : d2.add(diff.mul(diff));
+        }
+        SDVariable d = sd.math().sqrt(d2.add(SQRT_EPS));
+        SDVariable gap = sd.nn().relu(d.rsub(clashCutoff), 0.0);
+        if (np == 1) return gap.mul(gap);
+        SDVariable sum = gap.mul(gap).sum(true, 1);
+        SDVariable count = sd.lt(d, sd.constant(Nd4j.scalar(dt, clashCutoff))).castTo(dt).sum(true, 1);
+        return sum.div(sd.math().max(count, sd.onesLike(count)));
+    }
+
     private SDVariable[] fixed(SameDiff sd, SDVariable ones, int from, int to, DataType dt) {
         SDVariable[] out = new SDVariable[3];
         for (int c = 0; c < 3; c++) out[c] = sd.mmul(ones, constant(sd, coords(c, from, to - from), dt, 1, to - from));
@@ -484,6 +534,10 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     public double getClashCutoff() { return clashCutoff; }
     public void setClashCutoff(double clashCutoff) { this.clashCutoff = clashCutoff; }
     public boolean isClashLoss() { return clashLoss; }
+    public boolean isFullClash() { return fullClash; }
+    public void setFullClash(boolean fullClash) { this.fullClash = fullClash; }
+    public double getLightClashMaxPairDistance() { return lightClashMaxPairDistance; }
+    public void setLightClashMaxPairDistance(double v) { this.lightClashMaxPairDistance = v; }
     public void setClashLoss(boolean clashLoss) { this.clashLoss = clashLoss; }
     public double[] getBaseXyz() { return baseXyz; }
     public void setBaseXyz(double[] baseXyz) { this.baseXyz = baseXyz; }

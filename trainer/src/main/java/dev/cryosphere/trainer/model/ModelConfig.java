@@ -33,6 +33,8 @@ import java.util.List;
  * @param continuity     schedule of the continuity loss (constant 0.1)
  * @param clash          schedule of the clash loss (constant 0.1)
  * @param clashCutoff    clash distance, Å (4)
+ * @param fullClash      true: the reference's full clash loss over all pairs |i − j| ≥ 2, O(B·R²); false: its light
+ *                       version over the pairs whose base distance is in [cutoff, 10 Å], non-consecutive
  * @param klLatent       schedule of KL(latent) (linear)
  * @param klMeans        schedule of KL(segment means) (linear)
  * @param klStds         schedule of KL(segment stds) (linear)
@@ -49,7 +51,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                           int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden, double leakySlope,
                           List<Part> parts, double tau, double stdFloor, double epsilonKl,
                           double lrNetworks, double lrSegmentation, double l2,
-                          Schedule continuity, Schedule clash, double clashCutoff,
+                          Schedule continuity, Schedule clash, double clashCutoff, boolean fullClash,
                           Schedule klLatent, Schedule klMeans, Schedule klStds, Schedule klProportions,
                           GmmValues segmentationStart, GmmValues segmentationPrior,
                           Double lowPassAngstrom, Double inputMaskRadius,
@@ -85,7 +87,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                 8, List.of(512, 256, 64, 64), List.of(512, 512), 0.01,
                 List.of(Part.whole(residues, k)), 0.05, 1e-3, 1e-10,
                 3e-5, 3e-4, 1e-6,
-                Schedule.constant(0.1), Schedule.constant(0.1), 4.0,
+                Schedule.constant(0.1), Schedule.constant(0.1), 4.0, true,
                 Schedule.linear(), Schedule.linear(), Schedule.linear(), Schedule.cyclical(5, 0.5),
                 null, null, null, null,
                 128, 300, 0L);
@@ -115,41 +117,48 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
 
     public ModelConfig withNetworks(int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
-                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
                 batchSize, epochs, seed);
     }
 
     public ModelConfig withParts(List<Part> parts) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
-                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed);
     }
 
     public ModelConfig withImage(int box, double apix, double sigma, double fStd) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
-                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
                 batchSize, epochs, seed);
     }
 
     public ModelConfig withTau(double tau) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
-                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
                 batchSize, epochs, seed);
     }
 
     public ModelConfig withL2(double l2) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
-                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public ModelConfig withFullClash(boolean fullClash) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent,
+                klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
                 batchSize, epochs, seed);
     }
 
     public ModelConfig withSeed(long seed) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
-                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, klLatent, klMeans,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
                 batchSize, epochs, seed);
     }

@@ -99,11 +99,15 @@ class GradientCheckTest {
         for (int b = 0; b < 2; b++)
             for (int i = 0; i < res; i++)
                 for (int ax = 0; ax < 3; ax++) coords[ax][b * res + i] = s.xyz()[3 * i + ax] + 0.8 * rng.nextGaussian();
-        for (String term : new String[]{"continuity", "clash"}) {
+        for (String term : new String[]{"continuity", "clash", "lightClash"}) {
             SameDiff sd = SameDiff.create();
             SDVariable[] xyz = new SDVariable[3];
             for (int ax = 0; ax < 3; ax++) xyz[ax] = sd.var("x" + ax, Nd4j.create(coords[ax], new long[]{2, res}, DataType.DOUBLE));
-            SDVariable v = term.equals("continuity") ? layer.continuity(sd, xyz, DataType.DOUBLE) : layer.clash(sd, xyz, DataType.DOUBLE);
+            SDVariable v = switch (term) {
+                case "continuity" -> layer.continuity(sd, xyz, DataType.DOUBLE);
+                case "clash" -> layer.clash(sd, xyz, DataType.DOUBLE);
+                default -> layer.lightClash(sd, xyz, DataType.DOUBLE);
+            };
             v.sum("out");
             double value = sd.output(Map.of(), "out").get("out").getDouble(0);
             assertTrue(value > 0, term + " is 0: the test structure must clash/stretch");
@@ -145,7 +149,7 @@ class GradientCheckTest {
             for (int i = 0; i < res; i++) c[i] = xyz[3 * i + ax];
             v[ax] = sd.var("x" + ax, Nd4j.create(c, new long[]{1, res}, DataType.DOUBLE));
         }
-        layer.clash(sd, v, DataType.DOUBLE).sum("out");
+        layer.clash(sd, v, DataType.DOUBLE).add(layer.lightClash(sd, v, DataType.DOUBLE)).sum("out");
         assertEquals(0.0, sd.output(Map.of(), "out").get("out").getDouble(0));
         Map<String, INDArray> g = sd.calculateGradients(Map.of(), "x0", "x1", "x2");
         for (INDArray a : g.values()) {

@@ -56,6 +56,7 @@ class NoNanTest {
         BaseStructure s = BaseStructure.chain(xyz, amp);
         ModelConfig c = ModelConfig.defaults(64, 4.0, res, 4).withNetworks(8, List.of(64, 32), List.of(32));
         train(c, s, 4, 3, false);
+        train(c.withFullClash(false), s, 4, 3, false);
     }
 
     private static void train(ModelConfig c, BaseStructure s, int batch, int steps, boolean extremeNoise) {
