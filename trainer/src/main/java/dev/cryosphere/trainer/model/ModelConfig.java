@@ -1,0 +1,291 @@
+package dev.cryosphere.trainer.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cryosphere.core.format.AtomicModel;
+
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every setting of the cryoSPHERE model and its optimiser, with the reference's defaults
+ * (cryosphere-reference.md sections 1–6). One immutable value, JSON-serialisable so a checkpoint can carry it;
+ * the graph is a pure function of this and the base structure ({@link CryoSphereGraph}).
+ *
+ * @param box            image side N in pixels (after any downsampling)
+ * @param apix           pixel size, Å
+ * @param sigma          Gaussian width per residue, Å (reference: sigma_gmm = 2, not scaled with apix)
+ * @param fStd           dataset normalisation: predictions are divided by it (reference: std of centred FFTs)
+ * @param latentDim      latent dimension (8)
+ * @param encoderHidden  encoder hidden widths ([512, 256, 64, 64])
+ * @param decoderHidden  decoder hidden widths ([512, 512])
+ * @param leakySlope     LeakyReLU negative slope (0.01, PyTorch's default)
+ * @param parts          segmentation parts; each has its own GMM over residue index and its own K
+ * @param tau            segmentation softmax temperature (0.05)
+ * @param stdFloor       added to every ELU+1 std so it can never be 0 (see {@link StdTransform})
+ * @param epsilonKl      epsilon inside the KL logarithms (1e-10)
+ * @param lrNetworks     Adam learning rate of encoder and decoder (3e-5)
+ * @param lrSegmentation Adam learning rate of the GMM parameters (3e-4)
+ * @param l2             reference L2 beta on encoder/decoder weights (1e-6; penalty beta·Σw²)
+ * @param continuity     schedule of the continuity loss (constant 0.1)
+ * @param clash          schedule of the clash loss (constant 0.1)
+ * @param clashCutoff    clash distance, Å (4)
+ * @param fullClash      true: the reference's full clash loss over all pairs |i − j| ≥ 2, O(B·R²); false: its light
+ *                       version over the pairs whose base distance is in [cutoff, 10 Å], non-consecutive
+ * @param klLatent       schedule of KL(latent) (linear)
+ * @param klMeans        schedule of KL(segment means) (linear)
+ * @param klStds         schedule of KL(segment stds) (linear)
+ * @param klProportions  schedule of KL(segment proportions) (cyclical, M = 5, R = 0.5)
+ * @param segmentationStart GMM start values; null = the reference's "uniform" start from the parts
+ * @param segmentationPrior GMM prior; null = the reference's "uniform" prior (same numbers as the start)
+ * @param lowPassAngstrom optional hard low-pass of the observed images (|k| &lt; 1/value), null = none
+ * @param inputMaskRadius optional circular mask radius as a fraction of the half box, null = none
+ * @param batchSize      images per step (128)
+ * @param epochs         number of epochs (300); the KL schedules depend on it
+ * @param seed           seed of parameter init, noise and shuffling
+ */
+public record ModelConfig(int box, double apix, double sigma, double fStd,
+                          int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden, double leakySlope,
+                          List<Part> parts, double tau, double stdFloor, double epsilonKl,
+                          double lrNetworks, double lrSegmentation, double l2,
+                          Schedule continuity, Schedule clash, double clashCutoff, boolean fullClash,
+                          Schedule klLatent, Schedule klMeans, Schedule klStds, Schedule klProportions,
+                          GmmValues segmentationStart, GmmValues segmentationPrior,
+                          Double lowPassAngstrom, Double inputMaskRadius,
+                          int batchSize, int epochs, long seed) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public ModelConfig {
+        if (box < 2) throw new IllegalArgumentException("box must be at least 2: " + box);
+        if (!(apix > 0) || !(sigma > 0) || !(fStd > 0)) throw new IllegalArgumentException("apix, sigma and fStd must be positive");
+        if (latentDim < 1) throw new IllegalArgumentException("latentDim must be positive");
+        if (parts == null || parts.isEmpty()) throw new IllegalArgumentException("at least one segmentation part is needed");
+        if (!(tau > 0)) throw new IllegalArgumentException("tau must be positive");
+        encoderHidden = List.copyOf(encoderHidden);
+        decoderHidden = List.copyOf(decoderHidden);
+        parts = List.copyOf(parts);
+        for (int i = 1; i < parts.size(); i++) {
+            if (parts.get(i).first() < parts.get(i - 1).first() + parts.get(i - 1).count())
+                throw new IllegalArgumentException("parts must be sorted by first residue and must not overlap");
+        }
+        int k = parts.stream().mapToInt(Part::segments).sum();
+        if (segmentationStart != null && segmentationStart.size() != k)
+            throw new IllegalArgumentException("segmentationStart has " + segmentationStart.size() + " segments, parts have " + k);
+        if (segmentationPrior != null && segmentationPrior.size() != k)
+            throw new IllegalArgumentException("segmentationPrior has " + segmentationPrior.size() + " segments, parts have " + k);
+    }
+
+    /** The reference's defaults for a structure of {@code residues} residues segmented as one part into {@code k} segments. */
+    public static ModelConfig defaults(int box, double apix, int residues, int k) {
+        return new ModelConfig(box, apix, 2.0, 1.0,
+                8, List.of(512, 256, 64, 64), List.of(512, 512), 0.01,
+                List.of(Part.whole(residues, k)), 0.05, 1e-3, 1e-10,
+                3e-5, 3e-4, 1e-6,
+                Schedule.constant(0.1), Schedule.constant(0.1), 4.0, true,
+                Schedule.linear(), Schedule.linear(), Schedule.linear(), Schedule.cyclical(5, 0.5),
+                null, null, null, null,
+                128, 300, 0L);
+    }
+
+    /** Total number of segments over all parts. */
+    @JsonIgnore
+    public int segments() {
+        return parts.stream().mapToInt(Part::segments).sum();
+    }
+
+    /** Pixels per image, N². */
+    @JsonIgnore
+    public int pixels() {
+        return box * box;
+    }
+
+    /** The GMM start values actually used. */
+    public GmmValues startValues() {
+        return segmentationStart != null ? segmentationStart : GmmValues.uniform(parts);
+    }
+
+    /** The GMM prior actually used. */
+    public GmmValues priorValues() {
+        return segmentationPrior != null ? segmentationPrior : GmmValues.uniform(parts);
+    }
+
+    public ModelConfig withNetworks(int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public ModelConfig withParts(List<Part> parts) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed);
+    }
+
+    public ModelConfig withImage(int box, double apix, double sigma, double fStd) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public ModelConfig withTau(double tau) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public ModelConfig withL2(double l2) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public ModelConfig withFullClash(boolean fullClash) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent,
+                klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public ModelConfig withSeed(long seed) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the model config as JSON", e);
+        }
+    }
+
+    public static ModelConfig fromJson(String json) {
+        try {
+            return JSON.readValue(json, ModelConfig.class);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot read a model config from JSON", e);
+        }
+    }
+
+    /**
+     * One segmentation part: residues {@code first .. first+count-1} of the base structure (model order), cut into
+     * {@code segments} segments by a GMM over the residue index r = indexStart .. indexStart+count-1. The reference
+     * counts r from 0 inside the chain, so a chain range A:from-to has indexStart = its position in chain A.
+     */
+    public record Part(int first, int count, int segments, int indexStart) {
+        public Part {
+            if (first < 0 || count < 1 || segments < 1 || indexStart < 0)
+                throw new IllegalArgumentException("bad part: first=" + first + " count=" + count + " segments=" + segments);
+        }
+
+        /** The whole structure as one part (the reference's "all_protein"). */
+        public static Part whole(int residues, int segments) {
+            return new Part(0, residues, segments, 0);
+        }
+
+        /** Residues {@code from..to} (author numbers, inclusive) of one chain; they must be contiguous in the model. */
+        public static Part chainRange(AtomicModel model, String chain, int from, int to, int segments) {
+            int[] idx = model.residueRange(chain, from, to);
+            if (idx.length == 0) throw new IllegalArgumentException("no residue in " + chain + ":" + from + "-" + to);
+            for (int i = 1; i < idx.length; i++)
+                if (idx[i] != idx[i - 1] + 1) throw new IllegalArgumentException("residues of " + chain + ":" + from + "-" + to + " are not contiguous");
+            int chainStart = idx[0];
+            while (chainStart > 0 && model.chain(chainStart - 1).equals(chain)) chainStart--;
+            return new Part(idx[0], idx.length, segments, idx[0] - chainStart);
+        }
+    }
+
+    /**
+     * A loss weight as a function of the epoch, as the reference's compute_beta_schedule: constant (beta),
+     * linear min(epoch/M, 1) with M = epochs/2 when m is 0, or cyclical with M cycles and ratio R.
+     */
+    public record Schedule(String type, double beta, int m, double r) {
+        public Schedule {
+            if (!List.of("constant", "linear", "cyclical").contains(type))
+                throw new IllegalArgumentException("schedule type must be constant, linear or cyclical: " + type);
+        }
+
+        public static Schedule constant(double beta) { return new Schedule("constant", beta, 0, 0); }
+
+        public static Schedule linear() { return new Schedule("linear", 1, 0, 0); }
+
+        public static Schedule cyclical(int m, double r) { return new Schedule("cyclical", 1, m, r); }
+
+        /** The weight at {@code epoch} (0-based) of a run of {@code epochs} epochs. */
+        public double value(int epoch, int epochs) {
+            switch (type) {
+                case "constant":
+                    return beta;
+                case "linear": {
+                    int mm = m > 0 ? m : Math.max(1, epochs / 2);
+                    return Math.min((double) epoch / mm, 1.0);
+                }
+                default: {
+                    double period = (double) epochs / m;
+                    double t = (epoch % (int) Math.ceil(period)) / period;
+                    return t < r ? t / r : 1.0;
+                }
+            }
+        }
+    }
+
+    /**
+     * The six GMM parameter vectors, one value per segment (all parts concatenated in part order): variational start
+     * values or prior means/stds. "Uniform" (the reference's default for both): per part, bound = count/K,
+     * means_means = indexStart + bound/2 + i·bound, means_stds = 10, stds_means = bound, stds_stds = 10,
+     * proportions_means = 0, proportions_stds = 1.
+     */
+    public record GmmValues(double[] meansMeans, double[] meansStds, double[] stdsMeans, double[] stdsStds,
+                            double[] proportionsMeans, double[] proportionsStds) {
+        public GmmValues {
+            int k = meansMeans.length;
+            for (double[] a : new double[][]{meansStds, stdsMeans, stdsStds, proportionsMeans, proportionsStds})
+                if (a.length != k) throw new IllegalArgumentException("GMM vectors differ in length");
+        }
+
+        @JsonIgnore
+        public int size() { return meansMeans.length; }
+
+        public static GmmValues uniform(List<Part> parts) {
+            int k = parts.stream().mapToInt(Part::segments).sum();
+            double[] mm = new double[k], ms = new double[k], sm = new double[k], ss = new double[k], pm = new double[k], ps = new double[k];
+            int g = 0;
+            for (Part p : parts) {
+                double bound = (double) p.count() / p.segments();
+                for (int i = 0; i < p.segments(); i++, g++) {
+                    mm[g] = p.indexStart() + bound / 2 + i * bound;
+                    ms[g] = 10;
+                    sm[g] = bound;
+                    ss[g] = 10;
+                    pm[g] = 0;
+                    ps[g] = 1;
+                }
+            }
+            return new GmmValues(mm, ms, sm, ss, pm, ps);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GmmValues v && Arrays.equals(meansMeans, v.meansMeans) && Arrays.equals(meansStds, v.meansStds)
+                    && Arrays.equals(stdsMeans, v.stdsMeans) && Arrays.equals(stdsStds, v.stdsStds)
+                    && Arrays.equals(proportionsMeans, v.proportionsMeans) && Arrays.equals(proportionsStds, v.proportionsStds);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(meansMeans) * 31 + Arrays.hashCode(stdsMeans);
+        }
+    }
+}
