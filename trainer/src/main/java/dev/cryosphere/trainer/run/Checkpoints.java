@@ -1,0 +1,51 @@
+package dev.cryosphere.trainer.run;
+
+import dev.cryosphere.core.util.AtomicOutput;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes and reads checkpoints in the {@link RunLayout}; a checkpoint folder appears complete or not at all. */
+public final class Checkpoints {
+    private Checkpoints() {}
+
+    public static void save(RunLayout run, ComputationGraph graph, TrainState state) {
+        try {
+            Files.createDirectories(run.checkpoints());
+            try (AtomicOutput o = AtomicOutput.directory(run.checkpoint(state.epoch()), true)) {
+                ModelSerializer.writeModel(graph, o.path().resolve("model.zip").toFile(), true);
+                state.write(o.path().resolve("state.json"));
+                o.commit();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + run.checkpoint(state.epoch()), e);
+        }
+    }
+
+    /** The graph with its updater state, as saved. */
+    public static ComputationGraph loadGraph(RunLayout run, int epoch) {
+        try {
+            return ModelSerializer.restoreComputationGraph(run.checkpoint(epoch).resolve("model.zip").toFile(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + run.checkpoint(epoch), e);
+        }
+    }
+
+    public static TrainState loadState(RunLayout run, int epoch) {
+        return TrainState.read(run.checkpoint(epoch).resolve("state.json"));
+    }
+
+    /** Copies the base structure file into the run folder (keeps its format: amplitudes need all atoms). */
+    public static Path copyBaseStructure(RunLayout run, Path structure) throws IOException {
+        String name = structure.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String ext = name.endsWith(".cif.gz") || name.endsWith(".mmcif.gz") ? "cif.gz"
+                : name.endsWith(".gz") ? "pdb.gz" : name.endsWith(".cif") || name.endsWith(".mmcif") ? "cif" : "pdb";
+        Path target = run.root().resolve("base_structure." + ext);
+        Files.copy(structure, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+}
