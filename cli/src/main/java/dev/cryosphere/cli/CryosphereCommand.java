@@ -20,6 +20,7 @@ import java.io.PrintWriter;
                 SimulateCommand.class,
                 FscCommand.class,
                 VolumeCommand.class,
+                TrainCommand.class,
                 IngestCommand.class,
                 BenchIngestCommand.class,
         })
@@ -38,11 +39,17 @@ public final class CryosphereCommand implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             Throwable root = ex;
-            while (!(root instanceof InputException) && root.getCause() != null && root.getCause() != root) root = root.getCause();
+            while (!(root instanceof InputException) && !(root instanceof dev.cryosphere.trainer.run.TrainingDivergedException)
+                    && root.getCause() != null && root.getCause() != root) root = root.getCause();
             if (root instanceof InputException) {
                 err.println("error: " + root.getMessage());
                 err.flush();
                 return 2;
+            }
+            if (root instanceof dev.cryosphere.trainer.run.TrainingDivergedException) {
+                err.println("error: training stopped: " + root.getMessage());
+                err.flush();
+                return 3;
             }
             err.println("error: " + ex);
             ex.printStackTrace(err);

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
@@ -87,6 +89,19 @@ public final class CryoSphereGraph {
     public static ComputationGraph create(ComputationGraphConfiguration conf) {
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
+        // DL4J's init of the dense weights is not reproducible here (measured: two inits of one configuration with the
+        // same seed differed), so the weights are drawn again from the configuration's seed: U(±1/√fan_in), PyTorch's
+        // Linear init, as WeightInit.UNIFORM intends.
+        long seed = conf.getDefaultConfiguration().getSeed();
+        for (String key : new java.util.TreeSet<>(net.paramTable().keySet())) {
+            if (!key.endsWith("_W")) continue;
+            INDArray w = net.getParam(key);
+            java.util.Random rng = new java.util.Random(seed * 31 + key.hashCode());
+            double bound = 1.0 / Math.sqrt(w.size(0));
+            double[] v = new double[(int) w.length()];
+            for (int i = 0; i < v.length; i++) v[i] = (2 * rng.nextDouble() - 1) * bound;
+            w.assign(Nd4j.create(v, w.shape(), w.ordering()).castTo(w.dataType()));
+        }
         return net;
     }
 }

@@ -163,6 +163,20 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                 batchSize, epochs, seed);
     }
 
+    public ModelConfig withEpochs(int epochs) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
+    public ModelConfig withBatchSize(int batchSize) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed);
+    }
+
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);

@@ -1,0 +1,60 @@
+package dev.cryosphere.cli;
+
+import dev.cryosphere.trainer.run.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
+        header = "Train the cryoSPHERE model on an ingested dataset (one JVM).",
+        description = {
+                "Writes RUN/config.json, RUN/run.json, a copy of the base structure, RUN/metrics.csv (one row per epoch: "
+                        + "loss and each term, loss weights, learning rates, residues per segment, images/s, wall time) "
+                        + "and RUN/checkpoints/epoch-NNNN/ (weights, optimiser state, epoch; written atomically).",
+                "--resume continues from the newest complete checkpoint and gives the same parameters as an "
+                        + "uninterrupted run. A non-finite loss stops the run with the epoch, batch and term; the newest "
+                        + "checkpoint stays the last good state (exit code 3).",
+                "Settings come from --config (YAML, every key optional, defaults = the cryoSPHERE reference's; see the "
+                        + "README), then --epochs and --seed.",
+                "", "Example: cryosphere train --data ds --structure base.pdb --out run --config run.yaml"})
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "DATASET", description = "Dataset folder written by `cryosphere ingest`.")
+    Path data;
+
+    @Option(names = "--structure", paramLabel = "PDB|CIF", description = "Base structure, in the box frame (box centre at 0,0,0 Å). Required for a new run.")
+    Path structure;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder.")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "YAML", description = "Training configuration (keys in the README).")
+    Path config;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Number of epochs (default: the configuration's, 300).")
+    Integer epochs;
+
+    @Option(names = "--seed", description = "Random seed (default: the configuration's, 0).")
+    Long seed;
+
+    @Option(names = "--resume", description = "Continue RUN from its newest complete checkpoint.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace RUN if it exists.")
+    boolean overwrite;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String cmd = "cryosphere " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        Trainer.Result r = Trainer.run(new Trainer.Options(data, structure, out, config, epochs, seed, resume, overwrite, cmd));
+        System.out.printf(Locale.ROOT, "train: %d epoch(s) done, last loss %.5f, %.1f images/s -> %s%n",
+                r.epochsDone(), r.lastLoss(), r.imagesPerSecond(), r.run());
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.cryosphere.trainer.run;
+
+import dev.cryosphere.core.physics.Ctf;
+import dev.cryosphere.core.physics.CtfParams;
+import dev.cryosphere.trainer.model.InputLayout;
+import dev.cryosphere.trainer.model.ModelConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Turns dataset rows into the graph's inputs (image, latent noise, cond) and labels (the observed image).
+ * Images are divided by the dataset's Fourier normalisation f_std, as the reference does, for both the encoder input
+ * and the loss target. All noise comes from a {@link Random} seeded by (seed, epoch, batch): the same batch of the same
+ * epoch always sees the same numbers, which makes resumed runs exact.
+ */
+public final class BatchBuilder {
+    private final ModelConfig config;
+    private final InputLayout layout;
+
+    public BatchBuilder(ModelConfig config) {
+        this.config = config;
+        this.layout = InputLayout.of(config);
+    }
+
+    /** The encoder input / loss target for a dataset image: image / f_std (the one place of this convention). */
+    public static float[] normalise(float[] image, double fStd) {
+        float[] out = new float[image.length];
+        float inv = (float) (1.0 / fStd);
+        for (int i = 0; i < image.length; i++) out[i] = image[i] * inv;
+        return out;
+    }
+
+    /** One dataset row as the batch builder needs it. */
+    public record Row(long particleIndex, float[] image, double[] rotation, double originX, double originY, CtfParams ctf) {}
+
+    /** The six loss weights of an epoch, in {@link InputLayout} order. */
+    public double[] betas(int epoch) {
+        int n = config.epochs();
+        return new double[]{config.klLatent().value(epoch, n), config.klMeans().value(epoch, n),
+                config.klStds().value(epoch, n), config.klProportions().value(epoch, n),
+                config.continuity().value(epoch, n), config.clash().value(epoch, n)};
+    }
+
+    public MultiDataSet build(List<Row> rows, long seed, int epoch, long batch, double[] betas) {
+        int b = rows.size(), p = config.pixels(), l = config.latentDim(), k = config.segments();
+        Random rng = new Random(mix(seed, epoch, batch));
+        float[] images = new float[b * p];
+        float[] noise = new float[b * l];
+        float[] cond = new float[b * layout.condWidth()];
+        for (int i = 0; i < b; i++) {
+            Row r = rows.get(i);
+            float[] img = normalise(r.image(), config.fStd());
+            System.arraycopy(img, 0, images, i * p, p);
+            for (int d = 0; d < l; d++) noise[i * l + d] = (float) rng.nextGaussian();
+            double[] gmm = new double[3 * k];
+            for (int j = 0; j < gmm.length; j++) gmm[j] = rng.nextGaussian();
+            double[] ctfGrid = new Ctf(r.ctf()).unshiftedGrid(config.box(), config.apix());
+            double[] row = layout.condRow(r.rotation(), r.originX(), r.originY(), ctfGrid, gmm, betas);
+            for (int j = 0; j < row.length; j++) cond[i * row.length + j] = (float) row[j];
+        }
+        INDArray img = Nd4j.create(images, new long[]{b, p}, DataType.FLOAT);
+        INDArray[] features = {img, Nd4j.create(noise, new long[]{b, l}, DataType.FLOAT),
+                Nd4j.create(cond, new long[]{b, layout.condWidth()}, DataType.FLOAT)};
+        return new MultiDataSet(features, new INDArray[]{img.dup()});
+    }
+
+    /** A well-mixed 64-bit seed for (seed, epoch, batch). */
+    static long mix(long seed, long epoch, long batch) {
+        long z = seed * 0x9E3779B97F4A7C15L ^ (epoch + 1) * 0xBF58476D1CE4E5B9L ^ (batch + 1) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.cryosphere.trainer.run;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.trainer.model.ModelConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The user's training configuration (YAML, snake_case keys), every key optional with the reference's default.
+ * Unknown keys are errors naming the key, so a typo never silently trains with a default.
+ * <pre>
+ * segments: 4                 # K when the whole structure is one part
+ * parts:                      # or several parts: residue ranges of chains, each with its own K
+ *   - {chain: A, from: 321, to: 503, segments: 4}
+ * latent_dim: 8
+ * encoder_hidden: [512, 256, 64, 64]
+ * decoder_hidden: [512, 512]
+ * sigma: 2.0                  # Å, Gaussian width per residue
+ * tau: 0.05                   # segmentation softmax temperature
+ * batch_size: 128
+ * epochs: 300
+ * seed: 0
+ * lr_networks: 3.0e-5
+ * lr_segmentation: 3.0e-4
+ * l2: 1.0e-6
+ * continuity: 0.1             # constant weights of the continuity and clash losses
+ * clash: 0.1
+ * clash_cutoff: 4.0           # Å
+ * full_clash: true            # false: the reference's light clash loss (pairs within 10 Å in the base structure)
+ * kl_latent: linear           # linear | constant:<beta> | cyclical:<M>:<R>  (also kl_means, kl_stds, kl_proportions)
+ * kl_proportions: cyclical:5:0.5
+ * checkpoint_every: 1         # epochs between checkpoints (the last epoch is always saved)
+ * </pre>
+ */
+public final class RunConfig {
+    public Integer segments = 4;
+    public List<PartSpec> parts;
+    public Integer latentDim = 8;
+    public List<Integer> encoderHidden = List.of(512, 256, 64, 64);
+    public List<Integer> decoderHidden = List.of(512, 512);
+    public Double sigma = 2.0;
+    public Double tau = 0.05;
+    public Integer batchSize = 128;
+    public Integer epochs = 300;
+    public Long seed = 0L;
+    public Double lrNetworks = 3e-5;
+    public Double lrSegmentation = 3e-4;
+    public Double l2 = 1e-6;
+    public Double continuity = 0.1;
+    public Double clash = 0.1;
+    public Double clashCutoff = 4.0;
+    public Boolean fullClash = true;
+    public String klLatent = "linear";
+    public String klMeans = "linear";
+    public String klStds = "linear";
+    public String klProportions = "cyclical:5:0.5";
+    public Integer checkpointEvery = 1;
+
+    /** A residue range of one chain segmented on its own. */
+    public static final class PartSpec {
+        @JsonProperty(required = true) public String chain;
+        @JsonProperty(required = true) public Integer from;
+        @JsonProperty(required = true) public Integer to;
+        @JsonProperty(required = true) public Integer segments;
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    public static RunConfig defaults() {
+        return new RunConfig();
+    }
+
+    public static RunConfig read(Path file) {
+        try {
+            RunConfig c = YAML.readValue(file.toFile(), RunConfig.class);
+            return c == null ? new RunConfig() : c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new InputException(file, "key '" + e.getPropertyName() + "'", "unknown setting (known: "
+                    + e.getKnownPropertyIds() + ")");
+        } catch (JsonMappingException e) {
+            throw new InputException(file, "key '" + path(e) + "'", e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InputException(file, null, "cannot read the configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) sb.append(sb.length() > 0 ? "." : "").append(r.getFieldName());
+            else sb.append('[').append(r.getIndex()).append(']');
+        }
+        return sb.toString();
+    }
+
+    /** The model configuration for a dataset of this box, pixel size and normalisation, and this base structure. */
+    public ModelConfig toModelConfig(int box, double apix, double fStd, AtomicModel base, Object source) {
+        List<ModelConfig.Part> p = new ArrayList<>();
+        if (parts == null || parts.isEmpty()) {
+            p.add(ModelConfig.Part.whole(base.size(), positive(segments, "segments", source)));
+        } else {
+            for (int i = 0; i < parts.size(); i++) {
+                PartSpec s = parts.get(i);
+                try {
+                    p.add(ModelConfig.Part.chainRange(base, s.chain, s.from, s.to, positive(s.segments, "parts[" + i + "].segments", source)));
+                } catch (IllegalArgumentException e) {
+                    throw new InputException(source, "key 'parts[" + i + "]'", e.getMessage());
+                }
+            }
+            p.sort(java.util.Comparator.comparingInt(ModelConfig.Part::first));
+        }
+        try {
+            ModelConfig d = ModelConfig.defaults(box, apix, base.size(), p.get(0).segments());
+            return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, d.leakySlope(), p, tau,
+                    d.stdFloor(), d.epsilonKl(), lrNetworks, lrSegmentation, l2,
+                    ModelConfig.Schedule.constant(continuity), ModelConfig.Schedule.constant(clash), clashCutoff, fullClash,
+                    schedule(klLatent, "kl_latent", source), schedule(klMeans, "kl_means", source),
+                    schedule(klStds, "kl_stds", source), schedule(klProportions, "kl_proportions", source),
+                    null, null, null, null, batchSize, epochs, seed);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InputException(source, "configuration", String.valueOf(e.getMessage()));
+        }
+    }
+
+    static ModelConfig.Schedule schedule(String text, String key, Object source) {
+        String[] f = text.trim().split(":");
+        try {
+            switch (f[0]) {
+                case "linear":
+                    if (f.length == 1) return ModelConfig.Schedule.linear();
+                    break;
+                case "constant":
+                    if (f.length == 2) return ModelConfig.Schedule.constant(Double.parseDouble(f[1]));
+                    break;
+                case "cyclical":
+                    if (f.length == 3) return ModelConfig.Schedule.cyclical(Integer.parseInt(f[1]), Double.parseDouble(f[2]));
+                    break;
+                default:
+                    break;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InputException(source, "key '" + key + "'", "expected linear, constant:<beta> or cyclical:<M>:<R>, got '" + text + "'");
+    }
+
+    private static int positive(Integer v, String key, Object source) {
+        if (v == null || v < 1) throw new InputException(source, "key '" + key + "'", "must be a positive integer, got " + v);
+        return v;
+    }
+
+    public int checkpointEvery() { return checkpointEvery == null || checkpointEvery < 1 ? 1 : checkpointEvery; }
+}

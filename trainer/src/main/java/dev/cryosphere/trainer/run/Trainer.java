@@ -1,0 +1,293 @@
+package dev.cryosphere.trainer.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cryosphere.core.dataset.DatasetInfo;
+import dev.cryosphere.core.dataset.DatasetReader;
+import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.core.util.Progress;
+import dev.cryosphere.trainer.model.BaseStructure;
+import dev.cryosphere.trainer.model.CryoSphereGraph;
+import dev.cryosphere.trainer.model.ModelConfig;
+import dev.cryosphere.trainer.model.Segmentation;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Single-JVM training of the cryoSPHERE model from an ingested dataset into a run folder ({@link RunLayout}):
+ * a seeded shuffle per epoch, one optimiser step per batch, metrics per epoch, an atomic checkpoint every
+ * {@code checkpoint_every} epochs and at the end. {@code resume} continues from the newest complete checkpoint and
+ * reproduces the uninterrupted run exactly (all randomness derives from seed, epoch and batch).
+ * <p>
+ * No NaN reaches the saved weights: the parameters and optimiser state are copied before each step; a non-finite loss
+ * or parameter restores them, names the epoch, batch and loss term, and stops (the last checkpoint stays the newest).
+ */
+public final class Trainer {
+    /** What to train. {@code epochs} (nullable) overrides the configuration's. */
+    public record Options(Path data, Path structure, Path run, Path configFile, Integer epochs, Long seed,
+                          boolean resume, boolean overwrite, String commandLine) {}
+
+    public record Result(Path run, int epochsDone, double lastLoss, double imagesPerSecond) {}
+
+    private final ComputationGraph graph;
+    private final ModelConfig config;
+    private final RunLayout layout;
+    private final DatasetReader data;
+    private final BatchBuilder builder;
+    private final int checkpointEvery;
+    private TrainState state;
+
+    private Trainer(ComputationGraph graph, ModelConfig config, RunLayout layout, DatasetReader data, TrainState state,
+                    int checkpointEvery) {
+        this.graph = graph;
+        this.config = config;
+        this.layout = layout;
+        this.data = data;
+        this.builder = new BatchBuilder(config);
+        this.state = state;
+        this.checkpointEvery = checkpointEvery;
+    }
+
+    public static Result run(Options o) {
+        DatasetReader data = DatasetReader.open(o.data().toAbsolutePath().toString());
+        DatasetInfo info = data.info();
+        if (info.pixelSize() == null)
+            throw new InputException(o.data(), "_dataset.json", "optics groups have different pixel sizes: ingest with --box to one size");
+        RunLayout layout = new RunLayout(o.run());
+        try {
+            return o.resume() && Files.exists(layout.configJson()) ? resume(o, layout, data) : start(o, layout, data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Result start(Options o, RunLayout layout, DatasetReader data) throws IOException {
+        if (o.structure() == null) throw new InputException(null, "--structure", "required for a new run");
+        if (Files.exists(o.run()) && !o.overwrite() && !o.resume())
+            throw new InputException(o.run(), null, "already exists (use --resume to continue it or --overwrite to replace it)");
+        AtomicModel base = AtomicModel.read(o.structure());
+        RunConfig rc = o.configFile() != null ? RunConfig.read(o.configFile()) : RunConfig.defaults();
+        if (o.epochs() != null) rc.epochs = o.epochs();
+        if (o.seed() != null) rc.seed = o.seed();
+        DatasetInfo info = data.info();
+        ModelConfig config = rc.toModelConfig(info.box(), info.pixelSize(), info.normalization().fStd(), base,
+                o.configFile() != null ? o.configFile() : "defaults");
+        if (Files.exists(o.run())) dev.cryosphere.core.util.AtomicOutput.deleteRecursively(o.run());
+        Files.createDirectories(layout.checkpoints());
+        Files.writeString(layout.configJson(), config.toJson());
+        Checkpoints.copyBaseStructure(layout, o.structure());
+        writeRunJson(layout, o, rc);
+        Files.writeString(layout.metrics(), Metrics.header(config));
+        ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
+        TrainState state = new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0);
+        return new Trainer(graph, config, layout, data, state, rc.checkpointEvery()).train();
+    }
+
+    private static Result resume(Options o, RunLayout layout, DatasetReader data) throws IOException {
+        ModelConfig config = ModelConfig.fromJson(Files.readString(layout.configJson()));
+        if (o.epochs() != null && o.epochs() != config.epochs()) {
+            System.err.printf(Locale.ROOT, "train: epochs %d -> %d (the KL schedules follow the new total)%n", config.epochs(), o.epochs());
+            config = config.withEpochs(o.epochs());
+            Files.writeString(layout.configJson(), config.toJson());
+        }
+        DatasetInfo info = data.info();
+        if (info.box() != config.box() || Math.abs(info.pixelSize() - config.apix()) > 1e-6)
+            throw new InputException(o.data(), "_dataset.json", "box " + info.box() + " at " + info.pixelSize()
+                    + " Å/px does not match the run's " + config.box() + " at " + config.apix() + " Å/px");
+        int every = readCheckpointEvery(layout);
+        var latest = layout.latestCheckpoint();
+        if (latest.isEmpty()) {
+            AtomicModel base = AtomicModel.read(layout.baseStructure().orElseThrow());
+            ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
+            Files.writeString(layout.metrics(), Metrics.header(config));
+            return new Trainer(graph, config, layout, data, new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0), every).train();
+        }
+        int epoch = latest.get();
+        ComputationGraph graph = Checkpoints.loadGraph(layout, epoch);
+        TrainState state = Checkpoints.loadState(layout, epoch);
+        Metrics.truncateAfter(layout.metrics(), epoch);
+        System.err.printf(Locale.ROOT, "train: resuming %s after epoch %d%n", layout.root(), epoch);
+        return new Trainer(graph, config, layout, data, state, every).train();
+    }
+
+    private Result train() {
+        int batch = config.batchSize();
+        long perEpoch = data.count() / batch;
+        if (perEpoch == 0)
+            throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + batch);
+        double lastLoss = Double.NaN, rate = 0;
+        for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
+            double[] betas = builder.betas(epoch);
+            Progress progress = new Progress(String.format(Locale.ROOT, "train epoch %d/%d", epoch + 1, config.epochs()),
+                    "images", perEpoch * batch);
+            long t0 = System.nanoTime();
+            double sum = 0;
+            long steps = 0;
+            double[] terms = null;
+            EpochBatches batches = new EpochBatches(data, batch, config.seed(), epoch);
+            while (batches.hasNext()) {
+                MultiDataSet mds = builder.build(batches.next(), config.seed(), epoch, steps, betas);
+                TestHooks.poison(mds, epoch, steps);
+                if (steps == 0) terms = LossProbe.terms(graph, mds, config, betas);
+                double score = step(mds, epoch, steps, betas);
+                sum += score;
+                steps++;
+                progress.update(steps * batch);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            lastLoss = sum / steps;
+            rate = steps * batch / seconds;
+            state = new TrainState(epoch, config.epochs(), config.seed(), state.imagesSeen() + steps * batch,
+                    state.iterations() + steps, state.wallSeconds() + seconds);
+            Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(), rate, state.wallSeconds());
+            System.err.printf(Locale.ROOT, "train: epoch %d/%d loss %.5f (corr %.5f) %.1f images/s%n", epoch + 1,
+                    config.epochs(), lastLoss, terms[0], rate);
+            if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) Checkpoints.save(layout, graph, state);
+            TestHooks.crashAfter(epoch);
+        }
+        return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
+    }
+
+    /** One optimiser step; restores the pre-step weights and stops if anything became non-finite. */
+    private double step(MultiDataSet mds, int epoch, long batch, double[] betas) {
+        INDArray params = graph.params().dup();
+        INDArray updater = graph.getUpdater().getStateViewArray() == null ? null : graph.getUpdater().getStateViewArray().dup();
+        graph.fit(mds);
+        double score = graph.score();
+        if (Double.isFinite(score) && Double.isFinite(graph.params().sumNumber().doubleValue())) return score;
+        graph.params().assign(params);
+        if (updater != null) graph.getUpdater().getStateViewArray().assign(updater);
+        String term = LossProbe.nonFiniteTerm(graph, mds, config, betas);
+        throw new TrainingDivergedException(String.format(Locale.ROOT,
+                "non-finite %s at epoch %d, batch %d (loss %s); the weights were not updated; the newest checkpoint (%s) "
+                        + "is the last good state", term, epoch + 1, batch + 1, score,
+                layout.latestCheckpoint().map(e -> "epoch " + (e + 1)).orElse("none yet")));
+    }
+
+    /** Residues per segment under the current mean segmentation (argmax of the weights). */
+    private int[] segmentSizes() {
+        ModelConfig.GmmValues q = gmm();
+        int r = BaseStructure.of(AtomicModel.read(layout.baseStructure().orElseThrow())).residues();
+        double[][] w = Segmentation.weights(q, config.parts(), r, new double[3 * config.segments()], config.tau(), config.stdFloor());
+        int[] sizes = new int[config.segments()];
+        for (double[] row : w) {
+            int best = -1;
+            double max = 0;
+            for (int k = 0; k < row.length; k++) if (row[k] > max) { max = row[k]; best = k; }
+            if (best >= 0) sizes[best]++;
+        }
+        return sizes;
+    }
+
+    private ModelConfig.GmmValues gmm() {
+        String[] names = {"meansMeans", "meansStds", "stdsMeans", "stdsStds", "propMeans", "propStds"};
+        double[][] v = new double[6][];
+        for (int i = 0; i < 6; i++) v[i] = graph.getParam(CryoSphereGraph.LOSS + "_" + names[i]).toDoubleVector();
+        return new ModelConfig.GmmValues(v[0], v[1], v[2], v[3], v[4], v[5]);
+    }
+
+    private static void writeRunJson(RunLayout layout, Options o, RunConfig rc) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", o.data().toAbsolutePath().toString());
+        m.put("structure", o.structure().toAbsolutePath().toString());
+        m.put("config_file", o.configFile() == null ? null : o.configFile().toAbsolutePath().toString());
+        m.put("seed", rc.seed);
+        m.put("checkpoint_every", rc.checkpointEvery());
+        m.put("command_line", o.commandLine());
+        m.put("software", "cryosphere-spark " + String.valueOf(Trainer.class.getPackage().getImplementationVersion()));
+        m.put("created", Instant.now().toString());
+        Files.writeString(layout.runJson(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+    }
+
+    private static int readCheckpointEvery(RunLayout layout) throws IOException {
+        if (!Files.exists(layout.runJson())) return 1;
+        var node = new ObjectMapper().readTree(layout.runJson().toFile()).get("checkpoint_every");
+        return node == null ? 1 : Math.max(1, node.asInt());
+    }
+
+    /**
+     * Fault injection for the tests (system properties, never set in production): {@code cryosphere.train.crashAfterEpoch=E}
+     * dies after epoch E (1-based) as a crash would; {@code cryosphere.train.poison=E:B} puts a NaN into the images of
+     * batch B of epoch E (1-based) to exercise the divergence guard.
+     */
+    static final class TestHooks {
+        private TestHooks() {}
+
+        static void crashAfter(int epoch) {
+            String v = System.getProperty("cryosphere.train.crashAfterEpoch");
+            if (v != null && Integer.parseInt(v) == epoch + 1) throw new IllegalStateException("test hook: crash after epoch " + (epoch + 1));
+        }
+
+        static void poison(MultiDataSet mds, int epoch, long batch) {
+            String v = System.getProperty("cryosphere.train.poison");
+            if (v == null) return;
+            String[] f = v.split(":");
+            if (Integer.parseInt(f[0]) == epoch + 1 && Long.parseLong(f[1]) == batch + 1) {
+                mds.getFeatures(0).putScalar(0, 0, Float.NaN);
+                mds.getLabels(0).putScalar(0, 0, Float.NaN);
+            }
+        }
+    }
+
+    /** metrics.csv: one row per epoch. */
+    static final class Metrics {
+        private Metrics() {}
+
+        static String header(ModelConfig c) {
+            StringBuilder sb = new StringBuilder("epoch,loss,correlation");
+            for (String t : LossProbe.TERMS) sb.append(',').append(t);
+            for (String t : LossProbe.TERMS) sb.append(",beta_").append(t);
+            sb.append(",lr_networks,lr_segmentation");
+            for (int k = 0; k < c.segments(); k++) sb.append(",segment_").append(k).append("_residues");
+            return sb.append(",images_per_s,wall_s\n").toString();
+        }
+
+        static void append(Path file, int epoch, double loss, double[] terms, double[] betas, ModelConfig c, int[] sizes,
+                           double rate, double wall) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(epoch + 1).append(',').append(fmt(loss));
+            for (double t : terms) sb.append(',').append(fmt(t));
+            for (double b : betas) sb.append(',').append(fmt(b));
+            sb.append(',').append(fmt(c.lrNetworks())).append(',').append(fmt(c.lrSegmentation()));
+            for (int s : sizes) sb.append(',').append(s);
+            sb.append(',').append(String.format(Locale.ROOT, "%.2f,%.2f", rate, wall)).append('\n');
+            try {
+                Files.writeString(file, sb.toString(), StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Drops rows of epochs after {@code epoch} (0-based), written before a crash, so a resume appends cleanly. */
+        static void truncateAfter(Path file, int epoch) throws IOException {
+            if (!Files.exists(file)) return;
+            List<String> lines = Files.readAllLines(file);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
+                if (i > 0) {
+                    String first = lines.get(i).split(",", 2)[0];
+                    if (first.isEmpty() || Integer.parseInt(first) > epoch + 1) continue;
+                }
+                sb.append(lines.get(i)).append('\n');
+            }
+            Files.writeString(file, sb.toString());
+        }
+
+        private static String fmt(double v) {
+            return String.format(Locale.ROOT, "%.6g", v);
+        }
+    }
+}
