@@ -22,6 +22,8 @@ import java.io.PrintWriter;
                 VolumeCommand.class,
                 IngestCommand.class,
                 BenchIngestCommand.class,
+                EvaluateCommand.class,
+                SelectCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec
