@@ -58,7 +58,7 @@ public final class EvaluateJob {
             rows.sort(Comparator.comparingLong(ParticleResult::index));
             double[] meanFsc = in.truth() == null ? null : meanCurve(rdd);
             int executors = Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - (jsc.master().startsWith("local") ? 0 : 1));
-            System.err.printf(Locale.ROOT, "evaluate: %d particles in %.1f s (%.1f particles/s), %d task(s) on %d executor(s), %s%n",
+            System.out.printf(Locale.ROOT, "evaluate: %d particles in %.1f s (%.1f particles/s), %d task(s) on %d executor(s), %s%n",
                     rows.size(), seconds, rows.size() / seconds, slices.size(), executors, jsc.master());
 
             if (in.structures().any()) StructureOutputs.write(jsc, rdd, dir, run, model.epoch(), o.pdb);
