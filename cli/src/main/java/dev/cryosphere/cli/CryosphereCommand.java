@@ -23,6 +23,8 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 IngestCommand.class,
                 BenchIngestCommand.class,
+                EvaluateCommand.class,
+                SelectCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,47 @@
+package dev.cryosphere.cli;
+
+import dev.cryosphere.core.dataset.DatasetReader;
+import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.evaluate.job.LatentFilter;
+import dev.cryosphere.evaluate.job.ParticleExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "select", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Export the particles whose latents pass a condition as a RELION 3.1 STAR file (and .cs for a .cs dataset).",
+        description = "Columns: those of EVAL/latents.csv (z0…) and of EVAL/clusters.csv beside it (cluster, pc1…). "
+                + "The subset is taken from the dataset's source metadata, so RELION can refine it directly.",
+        footer = "Example: cryosphere select --latents eval/latents.csv --data /data/adk --where 'cluster == 3 and pc1 > 0' --out sel/open")
+public final class SelectCommand implements Callable<Integer> {
+    @Option(names = "--latents", required = true, paramLabel = "CSV", description = "EVAL/latents.csv of `cryosphere evaluate`.")
+    Path latents;
+
+    @Option(names = "--where", required = true, paramLabel = "EXPR", description = "COLUMN OP NUMBER [and ...], OP one of < <= > >= == !=.")
+    String where;
+
+    @Option(names = "--data", required = true, paramLabel = "D", description = "The dataset that was evaluated.")
+    String data;
+
+    @Option(names = "--out", required = true, paramLabel = "BASE", description = "Output name without extension: writes BASE.star (and BASE.cs).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace existing output files.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() {
+        LatentFilter filter = LatentFilter.parse(where);
+        ParticleExport export = ParticleExport.of(DatasetReader.open(data).info());
+        Path star = out.resolveSibling(out.getFileName() + ".star");
+        if (Files.exists(star) && !overwrite) throw new InputException(star, null, "already exists (use --overwrite to replace it)");
+        long[] picked = filter.select(latents);
+        if (picked.length == 0) throw new InputException(latents, "--where", "no particle matches '" + where + "'; nothing written");
+        export.write(out, picked);
+        System.out.println("select: " + picked.length + " particles -> " + star + (export.sourceIsCs() ? " (and .cs)" : ""));
+        return 0;
+    }
+}
