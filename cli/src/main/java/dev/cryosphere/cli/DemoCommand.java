@@ -33,6 +33,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Number of simulated particles.")
     int count = 2000;
 
+    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs in the demo (a real run uses 300).")
+    int epochs = 2;
+
     @Option(names = "--overwrite", description = "Replace OUT if it exists.")
     boolean overwrite = true;
 
@@ -69,6 +72,15 @@ public final class DemoCommand implements Callable<Integer> {
             step("volume", "--structure", sim.resolve("conformations/hinge_max.pdb").toString(), "--box", "64", "--apix", "2.0",
                     "--out", openMap.toString());
             step("fsc", closedMap.toString(), openMap.toString(), "--out", dir.resolve("volumes/fsc_min_vs_max.csv").toString());
+            // a short training run (a real one is 300 epochs): shows the run folder, metrics and checkpoints
+            Path trainConfig = dir.resolve("train.yaml");
+            Files.writeString(trainConfig, String.join("\n", "segments: 4", "latent_dim: 8", "batch_size: 64",
+                    "epochs: " + epochs, "lr_networks: 1.0e-3", "lr_segmentation: 1.0e-3", ""));
+            step("train", "--data", dir.resolve("dataset").toString(), "--structure", sim.resolve("base.pdb").toString(),
+                    "--out", dir.resolve("run").toString(), "--config", trainConfig.toString());
+            step("evaluate", "--run", dir.resolve("run").toString(), "--data", dir.resolve("dataset").toString(),
+                    "--out", dir.resolve("eval").toString(), "--master", "local[2]", "--clusters", "4",
+                    "--distance", "lid_core=A:122-159,A:1-29");
             o.commit();
         }
         System.out.printf(Locale.ROOT, "demo: done in %.1f s; outputs in %s%n", (System.nanoTime() - t0) / 1e9,
@@ -78,6 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  dataset/                                   the particles as a sharded Parquet dataset (ingest)");
         System.out.println("  render_check.mrcs                          base structure rendered with the same poses and CTFs");
         System.out.println("  volumes/hinge_min.mrc, hinge_max.mrc       Gaussian maps of the two ends of the motion (open in ChimeraX)");
+        System.out.println("  run/                                       training run: config, metrics.csv, checkpoints/");
+        System.out.println("  eval/report.html                           evaluation report (open in a browser); eval/ has latents, clusters, structures");
         System.out.println("  volumes/fsc_min_vs_max.csv                 FSC between them: the resolution at which the motion shows");
         return 0;
     }
