@@ -23,6 +23,7 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 IngestCommand.class,
                 BenchIngestCommand.class,
+                BenchTrainCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec
