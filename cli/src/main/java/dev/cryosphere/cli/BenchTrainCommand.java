@@ -129,9 +129,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 threads > 0 ? String.valueOf(threads) : "default", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
                 Runtime.getRuntime().maxMemory() / 1048576.0);
         int total = warmup + steps;
-        double[] stepSec = new double[steps], buildSec = new double[steps];
+        double[] stepSec = new double[steps], buildSec = new double[steps], cpuSec = new double[steps];
         double lastScore = Double.NaN;
         for (int s = 0; s < total; s++) {
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             MultiDataSet mds = builder.build(rowSets.get(s % pools), seed, 1, s, betas);
             long t1 = System.nanoTime();
@@ -140,6 +141,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             if (Double.isNaN(lastScore)) throw new IllegalStateException("non-finite loss at step " + (s + 1));
             if (s >= warmup) {
                 stepSec[s - warmup] = (t2 - t0) / 1e9;
+                cpuSec[s - warmup] = (cpuNanos() - c0) / 1e9;
                 buildSec[s - warmup] = (t1 - t0) / 1e9;
             } else {
                 System.out.printf(Locale.ROOT, "bench-train: warm-up step %d: %.3f s%n", s + 1, (t2 - t0) / 1e9);
@@ -161,9 +163,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench-train: %.1f images/s (mean of %d steps, %.3f s/step; median step %.3f s = "
                         + "%.1f images/s); batch building %.1f %% of the time; loss %.5f%n",
                 steps * batch / sum, steps, sum / steps, median, batch / median, 100 * build / sum, lastScore);
+        double cpu = Arrays.stream(cpuSec).sum();
+        System.out.printf(Locale.ROOT, "bench-train: process CPU time %.3f s/step (%.0f %% of wall): %.1f images/s per "
+                        + "CPU-second (what an unloaded machine gives with one thread; on a shared machine the wall-clock "
+                        + "figure above understates it)%n", cpu / steps, 100 * cpu / sum, steps * batch / cpu);
         System.out.printf(Locale.ROOT, "bench-train: peak RSS %.0f MiB, peak Java heap %.0f MiB%n",
                 peakRssKiB() / 1024.0, peakHeapBytes() / 1048576.0);
         return 0;
+    }
+
+    /** CPU time of the whole process (all threads, native ones included), ns. */
+    static long cpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     /** VmHWM of /proc/self/status, KiB; -1 where there is none. */
