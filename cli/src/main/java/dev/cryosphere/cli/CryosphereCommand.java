@@ -25,6 +25,7 @@ import java.io.PrintWriter;
                 BenchIngestCommand.class,
                 EvaluateCommand.class,
                 SelectCommand.class,
+                BenchTrainCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec

@@ -88,7 +88,7 @@ class TrainCommandTest {
                 "--config", config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         RunLayout layout = new RunLayout(killed);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         while (layout.checkpointEpochs().isEmpty() && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
         p.destroyForcibly().waitFor();
         assertFalse(layout.checkpointEpochs().isEmpty(), "a checkpoint was written before the kill");

@@ -388,8 +388,40 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         return np == 1 ? err.mul(err) : err.mul(err).mean(true, 1);
     }
 
-    /** Full clash loss per image [B,1] of coordinates x, y, z [B,R]. */
+    /** Added to d² of the excluded pairs (j &lt; i + 2) in {@link #clash}: their distance is then ≥ 100 Å &gt; cutoff. */
+    private static final double EXCLUDED_D2 = 1e4;
+
+    /**
+     * Full clash loss per image [B,1] of coordinates x, y, z [B,R]: the same numbers as {@link #clashDefinition},
+     * computed without broadcast ops (java-stack.md 6b: their backward dominated the step). The pair differences
+     * x_i − x_j come from a batched matmul [x | 1]·[1 | −x]^T (K = 2: x_i·1 + 1·(−x_j) is one rounding, as the
+     * subtraction); the pair mask becomes a constant added to d² of the excluded pairs, which puts them beyond the
+     * cutoff, so their gap is exactly 0 and they are not counted (a broadcast add's backward passes the gradient
+     * through; a broadcast multiply's also reduces over the batch).
+     */
     SDVariable clash(SameDiff sd, SDVariable[] xyz, DataType dt) {
+        int r = residues();
+        SDVariable d2 = null;
+        SDVariable onesR = sd.onesLike(sd.reshape(xyz[0], -1, r, 1));                  // [B,R,1]
+        for (int c = 0; c < 3; c++) {
+            SDVariable col = sd.reshape(xyz[c], -1, r, 1);
+            SDVariable left = sd.concat(2, col, onesR);                               // [B,R,2] = [x | 1]
+            SDVariable right = sd.concat(2, onesR, col.neg());                        // [B,R,2] = [1 | −x]
+            SDVariable diff = sd.mmul(left, right, false, true, false);               // [B,R,R]
+            d2 = d2 == null ? diff.mul(diff) : d2.add(diff.mul(diff));
+        }
+        double[] excluded = new double[r * r];
+        for (int i = 0; i < r; i++) for (int j = 0; j < Math.min(r, i + 2); j++) excluded[i * r + j] = EXCLUDED_D2;
+        SDVariable d = sd.math().sqrt(d2.add(constant(sd, excluded, dt, 1, r, r)).add(SQRT_EPS));
+        SDVariable gap = sd.nn().relu(d.rsub(clashCutoff), 0.0);
+        SDVariable sum = gap.mul(gap).sum(true, 1, 2);
+        SDVariable count = sd.lt(d, sd.constant(Nd4j.scalar(dt, clashCutoff))).castTo(dt).sum(true, 1, 2);
+        SDVariable safeCount = sd.math().max(count, sd.onesLike(count));
+        return sd.reshape(sum.div(safeCount), -1, 1);
+    }
+
+    /** The full clash loss as defined (broadcast differences, multiplicative pair mask); the reference for tests. */
+    SDVariable clashDefinition(SameDiff sd, SDVariable[] xyz, DataType dt) {
         int r = residues();
         SDVariable d2 = null;
         for (int c = 0; c < 3; c++) {

@@ -163,6 +163,21 @@ public final class Trainer {
 
     /** One optimiser step; restores the pre-step weights and stops if anything became non-finite. */
     private double step(MultiDataSet mds, int epoch, long batch, double[] betas) {
+        double score = guardedFit(graph, mds);
+        if (!Double.isNaN(score)) return score;
+        score = graph.score();
+        String term = LossProbe.nonFiniteTerm(graph, mds, config, betas);
+        throw new TrainingDivergedException(String.format(Locale.ROOT,
+                "non-finite %s at epoch %d, batch %d (loss %s); the weights were not updated; the newest checkpoint (%s) "
+                        + "is the last good state", term, epoch + 1, batch + 1, score,
+                layout.latestCheckpoint().map(e -> "epoch " + (e + 1)).orElse("none yet")));
+    }
+
+    /**
+     * One optimiser step with the NaN guard: returns the score, or NaN after restoring the pre-step parameters and
+     * optimiser state when the loss or a parameter became non-finite. Public for {@code cryosphere bench-train}.
+     */
+    public static double guardedFit(ComputationGraph graph, MultiDataSet mds) {
         INDArray params = graph.params().dup();
         INDArray updater = graph.getUpdater().getStateViewArray() == null ? null : graph.getUpdater().getStateViewArray().dup();
         graph.fit(mds);
@@ -170,11 +185,12 @@ public final class Trainer {
         if (Double.isFinite(score) && Double.isFinite(graph.params().sumNumber().doubleValue())) return score;
         graph.params().assign(params);
         if (updater != null) graph.getUpdater().getStateViewArray().assign(updater);
-        String term = LossProbe.nonFiniteTerm(graph, mds, config, betas);
-        throw new TrainingDivergedException(String.format(Locale.ROOT,
-                "non-finite %s at epoch %d, batch %d (loss %s); the weights were not updated; the newest checkpoint (%s) "
-                        + "is the last good state", term, epoch + 1, batch + 1, score,
-                layout.latestCheckpoint().map(e -> "epoch " + (e + 1)).orElse("none yet")));
+        return Double.NaN;
+    }
+
+    /** The per-epoch loss terms (see {@link LossProbe#terms}); public for {@code cryosphere bench-train}. */
+    public static double[] probe(ComputationGraph graph, MultiDataSet batch, ModelConfig config, double[] betas) {
+        return LossProbe.terms(graph, batch, config, betas);
     }
 
     /** Residues per segment under the current mean segmentation (argmax of the weights). */

@@ -99,13 +99,14 @@ class GradientCheckTest {
         for (int b = 0; b < 2; b++)
             for (int i = 0; i < res; i++)
                 for (int ax = 0; ax < 3; ax++) coords[ax][b * res + i] = s.xyz()[3 * i + ax] + 0.8 * rng.nextGaussian();
-        for (String term : new String[]{"continuity", "clash", "lightClash"}) {
+        for (String term : new String[]{"continuity", "clash", "clashDefinition", "lightClash"}) {
             SameDiff sd = SameDiff.create();
             SDVariable[] xyz = new SDVariable[3];
             for (int ax = 0; ax < 3; ax++) xyz[ax] = sd.var("x" + ax, Nd4j.create(coords[ax], new long[]{2, res}, DataType.DOUBLE));
             SDVariable v = switch (term) {
                 case "continuity" -> layer.continuity(sd, xyz, DataType.DOUBLE);
                 case "clash" -> layer.clash(sd, xyz, DataType.DOUBLE);
+                case "clashDefinition" -> layer.clashDefinition(sd, xyz, DataType.DOUBLE);
                 default -> layer.lightClash(sd, xyz, DataType.DOUBLE);
             };
             v.sum("out");
@@ -156,5 +157,38 @@ class GradientCheckTest {
             for (double x : a.toDoubleVector()) assertTrue(Double.isFinite(x));
             assertEquals(0.0, a.norm2Number().doubleValue());
         }
+    }
+
+    /** The fast full clash gives the definition's numbers (value and gradient), in float32 as trained. */
+    @Test
+    void fastClashEqualsTheDefinition() {
+        Random rng = new Random(9);
+        int res = 40, batch = 3;
+        BaseStructure s = TinyModels.randomChain(res, 8, rng);
+        CryoSphereLossLayer layer = new CryoSphereLossLayer(TinyModels.tinyConfig(16, 2.0, res, 2, 2, 4), s, null);
+        double[][] coords = new double[3][batch * res];
+        for (int b = 0; b < batch; b++)
+            for (int i = 0; i < res; i++)
+                for (int ax = 0; ax < 3; ax++) coords[ax][b * res + i] = s.xyz()[3 * i + ax] + 1.5 * rng.nextGaussian();
+        double[][] values = new double[2][];
+        double[][][] grads = new double[2][3][];
+        for (int which = 0; which < 2; which++) {
+            SameDiff sd = SameDiff.create();
+            SDVariable[] xyz = new SDVariable[3];
+            for (int ax = 0; ax < 3; ax++)
+                xyz[ax] = sd.var("x" + ax, Nd4j.create(coords[ax], new long[]{batch, res}, DataType.DOUBLE).castTo(DataType.FLOAT));
+            SDVariable v = which == 0 ? layer.clash(sd, xyz, DataType.FLOAT) : layer.clashDefinition(sd, xyz, DataType.FLOAT);
+            v.mul(sd.constant(Nd4j.create(new float[]{1f, 2f, 3f}, new long[]{batch, 1}))).sum("out");
+            values[which] = sd.output(Map.of(), v.name()).get(v.name()).castTo(DataType.DOUBLE).toDoubleVector();
+            Map<String, INDArray> g = sd.calculateGradients(Map.of(), "x0", "x1", "x2");
+            for (int ax = 0; ax < 3; ax++) grads[which][ax] = g.get("x" + ax).castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+        }
+        for (int b = 0; b < batch; b++) {
+            assertTrue(values[1][b] > 0, "the test structure must clash");
+            assertEquals(values[1][b], values[0][b], 1e-6 * Math.abs(values[1][b]), "clash of image " + b);
+        }
+        for (int ax = 0; ax < 3; ax++)
+            for (int i = 0; i < batch * res; i++)
+                assertEquals(grads[1][ax][i], grads[0][ax][i], 1e-5 * (1e-3 + Math.abs(grads[1][ax][i])), "gradient " + ax + "," + i);
     }
 }
