@@ -95,6 +95,11 @@ public final class TrainedModel {
 
     /** The GMM's current variational parameters (start values overwritten by training). */
     public ModelConfig.GmmValues gmm() {
+        return gmmOf(graph);
+    }
+
+    /** The GMM variational parameters held by a graph's loss layer. */
+    static ModelConfig.GmmValues gmmOf(ComputationGraph graph) {
         double[][] v = new double[6][];
         String[] names = {"meansMeans", "meansStds", "stdsMeans", "stdsStds", "propMeans", "propStds"};
         for (int i = 0; i < 6; i++) v[i] = graph.getParam(CryoSphereGraph.LOSS + "_" + names[i]).toDoubleVector();

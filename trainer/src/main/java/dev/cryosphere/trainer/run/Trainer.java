@@ -195,7 +195,7 @@ public final class Trainer {
 
     /** Residues per segment under the current mean segmentation (argmax of the weights). */
     private int[] segmentSizes() {
-        ModelConfig.GmmValues q = gmm();
+        ModelConfig.GmmValues q = TrainedModel.gmmOf(graph);
         int r = BaseStructure.of(AtomicModel.read(layout.baseStructure().orElseThrow())).residues();
         double[][] w = Segmentation.weights(q, config.parts(), r, new double[3 * config.segments()], config.tau(), config.stdFloor());
         int[] sizes = new int[config.segments()];
@@ -208,12 +208,6 @@ public final class Trainer {
         return sizes;
     }
 
-    private ModelConfig.GmmValues gmm() {
-        String[] names = {"meansMeans", "meansStds", "stdsMeans", "stdsStds", "propMeans", "propStds"};
-        double[][] v = new double[6][];
-        for (int i = 0; i < 6; i++) v[i] = graph.getParam(CryoSphereGraph.LOSS + "_" + names[i]).toDoubleVector();
-        return new ModelConfig.GmmValues(v[0], v[1], v[2], v[3], v[4], v[5]);
-    }
 
     private static void writeRunJson(RunLayout layout, Options o, RunConfig rc) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
