@@ -41,6 +41,13 @@ import java.util.List;
  * kl_latent: linear           # linear | constant:<beta> | cyclical:<M>:<R>  (also kl_means, kl_stds, kl_proportions)
  * kl_proportions: cyclical:5:0.5
  * checkpoint_every: 1         # epochs between checkpoints (the last epoch is always saved)
+ * spark:                      # only used with `train --master ...` (distributed training); see {@link SparkSettings}
+ *   training_master: shared   # shared (gradient sharing, threshold encoding) | averaging (parameter averaging)
+ *   batch_per_worker: 128     # examples per step on each worker (default: batch_size)
+ *   workers_per_node: 1       # model replicas per executor: 1 on CPU, the GPU count per executor on GPU nodes
+ *   threshold: 1.0e-3         # shared: initial threshold of the adaptive threshold encoding
+ *   averaging_frequency: 5    # averaging: steps between parameter averages
+ *   epoch_retries: 2          # a failed epoch is redone from the state before it at most this many times
  * </pre>
  */
 public final class RunConfig {
@@ -66,6 +73,7 @@ public final class RunConfig {
     public String klStds = "linear";
     public String klProportions = "cyclical:5:0.5";
     public Integer checkpointEvery = 1;
+    public SparkSettings spark = new SparkSettings();
 
     /** A residue range of one chain segmented on its own. */
     public static final class PartSpec {
