@@ -58,8 +58,11 @@ public final class SparkEpochs implements AutoCloseable {
     private final String configJson;
     private final List<String> parts;
     private final int batchPerWorker;
-    private final TrainingMaster master;
+    private TrainingMaster master;
     private SparkComputationGraph net;
+    /** The job group of the epoch now running (null between epochs): cancelled when an executor is lost. */
+    private volatile String running;
+    private volatile String lostExecutor;
 
     public SparkEpochs(String masterUrl, SparkSettings settings, ModelConfig config, DatasetReader data) {
         if (System.getProperty("aeron.publication.unblock.timeout") == null)
@@ -72,8 +75,23 @@ public final class SparkEpochs implements AutoCloseable {
         this.spark = SparkContexts.open("cryosphere train", masterUrl, Map.of(
                 "spark.executor.extraJavaOptions", AERON_OPTS,
                 // a lost executor's tasks are retried; a fresh executor is started by the cluster manager
-                "spark.task.maxFailures", "4"));
+                "spark.task.maxFailures", "4",
+                // a task that ignores its cancellation (a hung transport thread) gets its executor restarted
+                "spark.task.reaper.enabled", "true",
+                "spark.task.reaper.killTimeout", "30s"));
         this.jsc = spark.context();
+        // Gradient sharing cannot take a new executor into the running mesh: the retried task on a fresh executor
+        // waits forever. So a lost executor during an epoch cancels the epoch; it is then redone (see epoch()).
+        jsc.sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved e) {
+                String group = running;
+                if (group == null) return;
+                lostExecutor = e.executorId() + " (" + e.reason() + ")";
+                System.err.printf(Locale.ROOT, "train: executor %s lost during the epoch; cancelling it to redo it%n", lostExecutor);
+                jsc.cancelJobGroup(group);
+            }
+        });
         String host = jsc.getConf().get("spark.driver.host", "127.0.0.1");
         if (settings.shared()) {
             VoidConfiguration voidConf = VoidConfiguration.builder()
@@ -88,18 +106,22 @@ public final class SparkEpochs implements AutoCloseable {
                     .collectTrainingStats(false)
                     .build();
         } else {
-            master = new ParameterAveragingTrainingMaster.Builder(batchPerWorker)
-                    .batchSizePerWorker(batchPerWorker)
-                    .averagingFrequency(settings.averagingFrequency())
-                    .workerPrefetchNumBatches(0)
-                    .rddTrainingApproach(RDDTrainingApproach.Direct)
-                    .collectTrainingStats(false)
-                    .build();
+            master = averaging();
         }
         System.err.printf(Locale.ROOT, "train: Spark %s, master %s, %s, %d part(s), %d images per worker step, %d worker(s) per executor%n",
                 jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + settings.threshold() + ")"
                         : "parameter averaging (every " + settings.averagingFrequency() + " steps)",
                 parts.size(), batchPerWorker, settings.workersPerNode());
+    }
+
+    private TrainingMaster averaging() {
+        return new ParameterAveragingTrainingMaster.Builder(batchPerWorker)
+                .batchSizePerWorker(batchPerWorker)
+                .averagingFrequency(settings.averagingFrequency())
+                .workerPrefetchNumBatches(0)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .collectTrainingStats(false)
+                .build();
     }
 
     public int batchPerWorker() { return batchPerWorker; }
@@ -108,7 +130,7 @@ public final class SparkEpochs implements AutoCloseable {
     public Outcome epoch(ComputationGraph graph, int epoch, double[] betas) {
         INDArray params = graph.params().dup();
         INDArray updater = graph.getUpdater().getStateViewArray() == null ? null : graph.getUpdater().getStateViewArray().dup();
-        RuntimeException last = null;
+        Exception last = null;
         for (int attempt = 0; attempt <= settings.epochRetries(); attempt++) {
             if (attempt > 0) {
                 graph.params().assign(params);
@@ -116,11 +138,26 @@ public final class SparkEpochs implements AutoCloseable {
                 System.err.printf(Locale.ROOT, "train: epoch %d failed on the cluster (%s); redoing it from the parameters before it (retry %d/%d)%n",
                         epoch + 1, last, attempt, settings.epochRetries());
             }
+            String group = "cryosphere-train-epoch-" + (epoch + 1) + "-" + attempt;
+            jsc.setJobGroup(group, "cryosphere train: epoch " + (epoch + 1) + (attempt > 0 ? " (retry " + attempt + ")" : ""), true);
+            lostExecutor = null;
+            running = group;
             try {
                 return attempt(graph, epoch, betas);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {   // SparkException is checked, thrown undeclared by Scala code
                 last = e;
                 net = null;
+                if (master instanceof SharedTrainingMaster) {
+                    // the gradient-sharing mesh lost a member and cannot re-form in this driver: go on with parameter
+                    // averaging (plain Spark tasks: lost executors are simply retried)
+                    System.err.printf(Locale.ROOT, "train: gradient sharing lost a member%s; the rest of the run uses "
+                            + "parameter averaging (every %d steps)%n", lostExecutor == null ? "" : " (executor " + lostExecutor + ")",
+                            settings.averagingFrequency());
+                    master = averaging();
+                }
+            } finally {
+                running = null;
+                jsc.clearJobGroup();
             }
         }
         throw new IllegalStateException("epoch " + (epoch + 1) + " failed " + (settings.epochRetries() + 1) + " times on the cluster", last);
