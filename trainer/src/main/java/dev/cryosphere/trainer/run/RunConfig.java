@@ -95,7 +95,14 @@ public final class RunConfig {
     public static RunConfig read(Path file) {
         try {
             RunConfig c = YAML.readValue(file.toFile(), RunConfig.class);
-            return c == null ? new RunConfig() : c;
+            if (c == null) return new RunConfig();
+            if (c.spark == null) c.spark = new SparkSettings();
+            try {
+                c.spark.shared();
+            } catch (IllegalArgumentException e) {
+                throw new InputException(file, "key 'spark.training_master'", e.getMessage());
+            }
+            return c;
         } catch (UnrecognizedPropertyException e) {
             throw new InputException(file, "key '" + e.getPropertyName() + "'", "unknown setting (known: "
                     + e.getKnownPropertyIds() + ")");

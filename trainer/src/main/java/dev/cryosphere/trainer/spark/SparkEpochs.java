@@ -63,6 +63,7 @@ public final class SparkEpochs implements AutoCloseable {
     /** The job group of the epoch now running (null between epochs): cancelled when an executor is lost. */
     private volatile String running;
     private volatile String lostExecutor;
+    private final org.apache.spark.scheduler.SparkListener lossWatch;
 
     public SparkEpochs(String masterUrl, SparkSettings settings, ModelConfig config, DatasetReader data) {
         if (System.getProperty("aeron.publication.unblock.timeout") == null)
@@ -82,7 +83,7 @@ public final class SparkEpochs implements AutoCloseable {
         this.jsc = spark.context();
         // Gradient sharing cannot take a new executor into the running mesh: the retried task on a fresh executor
         // waits forever. So a lost executor during an epoch cancels the epoch; it is then redone (see epoch()).
-        jsc.sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+        lossWatch = new org.apache.spark.scheduler.SparkListener() {
             @Override
             public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved e) {
                 String group = running;
@@ -91,7 +92,8 @@ public final class SparkEpochs implements AutoCloseable {
                 System.err.printf(Locale.ROOT, "train: executor %s lost during the epoch; cancelling it to redo it%n", lostExecutor);
                 jsc.cancelJobGroup(group);
             }
-        });
+        };
+        jsc.sc().addSparkListener(lossWatch);
         String host = jsc.getConf().get("spark.driver.host", "127.0.0.1");
         if (settings.shared()) {
             VoidConfiguration voidConf = VoidConfiguration.builder()
@@ -232,6 +234,7 @@ public final class SparkEpochs implements AutoCloseable {
 
     @Override
     public void close() {
+        jsc.sc().removeSparkListener(lossWatch);
         spark.close();
     }
 
