@@ -64,4 +64,23 @@ class SparkTrainTest {
             assertTrue(Double.isFinite(loss) && loss != 0, "loss of the workers' steps: " + row);
         }
     }
+
+    @Test
+    void aSparkRunCrashedAfterEpoch1ResumesFromItsCheckpoint() throws Exception {
+        Path run = dir.resolve("crashed");
+        System.setProperty("cryosphere.train.crashAfterEpoch", "1");
+        try {
+            assertNotEquals(0, Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out",
+                    run.toString(), "--config", config.toString(), "--master", "local[2]").exitCode());
+        } finally {
+            System.clearProperty("cryosphere.train.crashAfterEpoch");
+        }
+        RunLayout l = new RunLayout(run);
+        assertEquals(List.of(0), l.checkpointEpochs());
+        Cli c = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume", "--master", "local[2]");
+        assertEquals(0, c.exitCode(), c.err());
+        assertEquals(List.of(0, 1), l.checkpointEpochs());
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per epoch, no duplicate");
+        assertTrue(Files.readString(run.resolve("run.json")).contains("\"checkReplicas\" : true"), "spark settings kept in run.json");
+    }
 }
