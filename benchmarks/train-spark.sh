@@ -10,7 +10,7 @@ n="${1:-600}" epochs="${2:-3}"
 tmp="$(mktemp -d)"
 export CRYOSPHERE_CLUSTER_DIR="$tmp/cluster"
 trap '"$root/deploy/local-cluster.sh" stop >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-"$cli" simulate --structure "$root/../shared/data/structures/1ztu.pdb" --center -n "$n" --box 32 --apix 4.0 --seed 1 --out "$tmp/sim" >/dev/null
+"$cli" simulate --structure "$root/../shared/data/structures/1ztu.pdb" --center -n "$n" --box 32 --apix 4.0 --seed 1 --out "$tmp/sim" >/dev/null 2>&1
 "$cli" ingest --particles "$tmp/sim/particles.star" --out "$tmp/ds" --master 'local[2]' --shard-mb 1 >/dev/null 2>&1
 cat > "$tmp/run.yaml" <<YAML
 segments: 3
