@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-        header = "Train the cryoSPHERE model on an ingested dataset (one JVM).",
+        header = "Train the cryoSPHERE model on an ingested dataset (one JVM, or data-parallel on Spark with --master).",
         description = {
                 "Writes RUN/config.json, RUN/run.json, a copy of the base structure, RUN/metrics.csv (one row per epoch: "
                         + "loss and each term, loss weights, learning rates, residues per segment, images/s, wall time) "
@@ -20,6 +20,10 @@ import java.util.concurrent.Callable;
                         + "checkpoint stays the last good state (exit code 3).",
                 "Settings come from --config (YAML, every key optional, defaults = the cryoSPHERE reference's; see the "
                         + "README), then --epochs and --seed.",
+                "--master local[N]|spark://host:port|yarn|k8s://... trains data-parallel on Spark (DL4J gradient sharing "
+                        + "by default; knobs under `spark:` in the YAML): executors read their own Parquet parts; the "
+                        + "run folder is the same as in single-JVM mode. Under spark-submit use the main class "
+                        + "dev.cryosphere.cli.TrainMain (same options; the master comes from spark-submit).",
                 "", "Example: cryosphere train --data ds --structure base.pdb --out run --config run.yaml"})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DATASET", description = "Dataset folder written by `cryosphere ingest`.")
@@ -46,13 +50,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace RUN if it exists.")
     boolean overwrite;
 
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master: train data-parallel on Spark "
+            + "(local[N], spark://host:port, yarn, k8s://...). Absent: one JVM.")
+    String master;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         String cmd = "cryosphere " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        Trainer.Result r = Trainer.run(new Trainer.Options(data, structure, out, config, epochs, seed, resume, overwrite, cmd));
+        Trainer.Result r = Trainer.run(new Trainer.Options(data, structure, out, config, epochs, seed, resume, overwrite, cmd, master));
         System.out.printf(Locale.ROOT, "train: %d epoch(s) done, last loss %.5f, %.1f images/s -> %s%n",
                 r.epochsDone(), r.lastLoss(), r.imagesPerSecond(), r.run());
         return 0;

@@ -23,7 +23,13 @@ public final class SparkContexts {
     private static final String MARKER = "spark.cryosphere.context.id";
 
     public static Handle open(String appName, String master) {
+        return open(appName, master, java.util.Map.of());
+    }
+
+    /** As {@link #open(String, String)}, with job-specific defaults (set only where the user's conf has none). */
+    public static Handle open(String appName, String master, java.util.Map<String, String> defaults) {
         SparkConf conf = new SparkConf().setAppName(appName);
+        defaults.forEach(conf::setIfMissing);
         if (master != null && !master.isBlank()) conf.setMaster(master);
         else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
         String m = conf.get("spark.master");

@@ -70,7 +70,7 @@ public final class BatchBuilder {
     }
 
     /** A well-mixed 64-bit seed for (seed, epoch, batch). */
-    static long mix(long seed, long epoch, long batch) {
+    public static long mix(long seed, long epoch, long batch) {
         long z = seed * 0x9E3779B97F4A7C15L ^ (epoch + 1) * 0xBF58476D1CE4E5B9L ^ (batch + 1) * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -41,6 +41,13 @@ import java.util.List;
  * kl_latent: linear           # linear | constant:<beta> | cyclical:<M>:<R>  (also kl_means, kl_stds, kl_proportions)
  * kl_proportions: cyclical:5:0.5
  * checkpoint_every: 1         # epochs between checkpoints (the last epoch is always saved)
+ * spark:                      # only used with `train --master ...` (distributed training); see {@link SparkSettings}
+ *   training_master: shared   # shared (gradient sharing, threshold encoding) | averaging (parameter averaging)
+ *   batch_per_worker: 128     # examples per step on each worker (default: batch_size)
+ *   workers_per_node: 1       # model replicas per executor: 1 on CPU, the GPU count per executor on GPU nodes
+ *   threshold: 1.0e-3         # shared: initial threshold of the adaptive threshold encoding
+ *   averaging_frequency: 5    # averaging: steps between parameter averages
+ *   epoch_retries: 2          # a failed epoch is redone from the state before it at most this many times
  * </pre>
  */
 public final class RunConfig {
@@ -66,6 +73,7 @@ public final class RunConfig {
     public String klStds = "linear";
     public String klProportions = "cyclical:5:0.5";
     public Integer checkpointEvery = 1;
+    public SparkSettings spark = new SparkSettings();
 
     /** A residue range of one chain segmented on its own. */
     public static final class PartSpec {
@@ -87,7 +95,14 @@ public final class RunConfig {
     public static RunConfig read(Path file) {
         try {
             RunConfig c = YAML.readValue(file.toFile(), RunConfig.class);
-            return c == null ? new RunConfig() : c;
+            if (c == null) return new RunConfig();
+            if (c.spark == null) c.spark = new SparkSettings();
+            try {
+                c.spark.shared();
+            } catch (IllegalArgumentException e) {
+                throw new InputException(file, "key 'spark.training_master'", e.getMessage());
+            }
+            return c;
         } catch (UnrecognizedPropertyException e) {
             throw new InputException(file, "key '" + e.getPropertyName() + "'", "unknown setting (known: "
                     + e.getKnownPropertyIds() + ")");

@@ -11,6 +11,7 @@ import dev.cryosphere.trainer.model.BaseStructure;
 import dev.cryosphere.trainer.model.CryoSphereGraph;
 import dev.cryosphere.trainer.model.ModelConfig;
 import dev.cryosphere.trainer.model.Segmentation;
+import dev.cryosphere.trainer.spark.SparkEpochs;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -38,7 +39,13 @@ import java.util.Map;
 public final class Trainer {
     /** What to train. {@code epochs} (nullable) overrides the configuration's. */
     public record Options(Path data, Path structure, Path run, Path configFile, Integer epochs, Long seed,
-                          boolean resume, boolean overwrite, String commandLine) {}
+                          boolean resume, boolean overwrite, String commandLine, String master) {
+        /** Single-JVM training. */
+        public Options(Path data, Path structure, Path run, Path configFile, Integer epochs, Long seed,
+                       boolean resume, boolean overwrite, String commandLine) {
+            this(data, structure, run, configFile, epochs, seed, resume, overwrite, commandLine, null);
+        }
+    }
 
     public record Result(Path run, int epochsDone, double lastLoss, double imagesPerSecond) {}
 
@@ -49,6 +56,9 @@ public final class Trainer {
     private final BatchBuilder builder;
     private final int checkpointEvery;
     private TrainState state;
+    private ComputationGraph graphRef;
+    private String master;
+    private SparkSettings sparkSettings;
 
     private Trainer(ComputationGraph graph, ModelConfig config, RunLayout layout, DatasetReader data, TrainState state,
                     int checkpointEvery) {
@@ -59,6 +69,13 @@ public final class Trainer {
         this.builder = new BatchBuilder(config);
         this.state = state;
         this.checkpointEvery = checkpointEvery;
+        this.graphRef = graph;
+    }
+
+    private Trainer distributed(String master, SparkSettings settings) {
+        this.master = master;
+        this.sparkSettings = settings == null ? new SparkSettings() : settings;
+        return this;
     }
 
     public static Result run(Options o) {
@@ -93,7 +110,7 @@ public final class Trainer {
         Files.writeString(layout.metrics(), Metrics.header(config));
         ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
         TrainState state = new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0);
-        return new Trainer(graph, config, layout, data, state, rc.checkpointEvery()).train();
+        return new Trainer(graph, config, layout, data, state, rc.checkpointEvery()).distributed(o.master(), rc.spark).train();
     }
 
     private static Result resume(Options o, RunLayout layout, DatasetReader data) throws IOException {
@@ -108,22 +125,25 @@ public final class Trainer {
             throw new InputException(o.data(), "_dataset.json", "box " + info.box() + " at " + info.pixelSize()
                     + " Å/px does not match the run's " + config.box() + " at " + config.apix() + " Å/px");
         int every = readCheckpointEvery(layout);
+        SparkSettings spark = o.configFile() != null ? RunConfig.read(o.configFile()).spark : readSparkSettings(layout);
         var latest = layout.latestCheckpoint();
         if (latest.isEmpty()) {
             AtomicModel base = AtomicModel.read(layout.baseStructure().orElseThrow());
             ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
             Files.writeString(layout.metrics(), Metrics.header(config));
-            return new Trainer(graph, config, layout, data, new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0), every).train();
+            return new Trainer(graph, config, layout, data, new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0), every)
+                    .distributed(o.master(), spark).train();
         }
         int epoch = latest.get();
         ComputationGraph graph = Checkpoints.loadGraph(layout, epoch);
         TrainState state = Checkpoints.loadState(layout, epoch);
         Metrics.truncateAfter(layout.metrics(), epoch);
         System.err.printf(Locale.ROOT, "train: resuming %s after epoch %d%n", layout.root(), epoch);
-        return new Trainer(graph, config, layout, data, state, every).train();
+        return new Trainer(graph, config, layout, data, state, every).distributed(o.master(), spark).train();
     }
 
     private Result train() {
+        if (master != null && !master.isBlank()) return trainOnSpark();
         int batch = config.batchSize();
         long perEpoch = data.count() / batch;
         if (perEpoch == 0)
@@ -157,6 +177,45 @@ public final class Trainer {
                     config.epochs(), lastLoss, terms[0], rate);
             if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) Checkpoints.save(layout, graph, state);
             TestHooks.crashAfter(epoch);
+        }
+        return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
+    }
+
+    /**
+     * The same epochs on Spark ({@link SparkEpochs}): checkpoints, metrics rows and resume state as in single-JVM mode.
+     * The loss column is the mean minibatch score across the workers (DL4J's training-master score); the per-term
+     * columns come from {@link LossProbe} on one probe batch (the epoch's first batch) read on the driver before the
+     * epoch, as the single-JVM loop does on its first batch.
+     */
+    private Result trainOnSpark() {
+        double lastLoss = Double.NaN, rate = 0;
+        try (SparkEpochs spark = new SparkEpochs(master, sparkSettings, config, data)) {
+            if (data.count() / spark.batchPerWorker() == 0)
+                throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + spark.batchPerWorker());
+            ComputationGraph graph = graphRef;
+            for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
+                double[] betas = builder.betas(epoch);
+                EpochBatches first = new EpochBatches(data, Math.min(config.batchSize(), (int) data.count()), config.seed(), epoch);
+                double[] terms = LossProbe.terms(graph, builder.build(first.next(), config.seed(), epoch, -1, betas), config, betas);
+                SparkEpochs.Outcome o = spark.epoch(graph, epoch, betas);
+                graph = o.graph();
+                graphRef = graph;
+                lastLoss = o.loss();
+                if (!Double.isFinite(lastLoss) || !Double.isFinite(graph.params().sumNumber().doubleValue()))
+                    throw new TrainingDivergedException(String.format(Locale.ROOT, "non-finite loss or parameters after epoch %d "
+                            + "on the cluster; the newest checkpoint (%s) is the last good state", epoch + 1,
+                            layout.latestCheckpoint().map(e -> "epoch " + (e + 1)).orElse("none yet")));
+                rate = o.images() / o.seconds();
+                state = new TrainState(epoch, config.epochs(), config.seed(), state.imagesSeen() + o.images(),
+                        state.iterations() + o.steps(), state.wallSeconds() + o.seconds());
+                Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(graph), rate, state.wallSeconds());
+                System.err.printf(Locale.ROOT, "train: epoch %d/%d loss %.5f (corr %.5f) %.1f images/s across the cluster, images per executor %s%n",
+                        epoch + 1, config.epochs(), lastLoss, terms[0], rate, o.imagesPerExecutor());
+                if (!o.replicas().isEmpty())
+                    System.err.printf(Locale.ROOT, "train: replicas after epoch %d vs the driver: %s%n", epoch + 1, o.replicas());
+                if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) Checkpoints.save(layout, graph, state);
+                TestHooks.crashAfter(epoch);
+            }
         }
         return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
     }
@@ -195,6 +254,10 @@ public final class Trainer {
 
     /** Residues per segment under the current mean segmentation (argmax of the weights). */
     private int[] segmentSizes() {
+        return segmentSizes(graph);
+    }
+
+    private int[] segmentSizes(ComputationGraph graph) {
         ModelConfig.GmmValues q = TrainedModel.gmmOf(graph);
         int r = BaseStructure.of(AtomicModel.read(layout.baseStructure().orElseThrow())).residues();
         double[][] w = Segmentation.weights(q, config.parts(), r, new double[3 * config.segments()], config.tau(), config.stdFloor());
@@ -216,10 +279,17 @@ public final class Trainer {
         m.put("config_file", o.configFile() == null ? null : o.configFile().toAbsolutePath().toString());
         m.put("seed", rc.seed);
         m.put("checkpoint_every", rc.checkpointEvery());
+        m.put("spark", rc.spark);
         m.put("command_line", o.commandLine());
         m.put("software", "cryosphere-spark " + String.valueOf(Trainer.class.getPackage().getImplementationVersion()));
         m.put("created", Instant.now().toString());
         Files.writeString(layout.runJson(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+    }
+
+    private static SparkSettings readSparkSettings(RunLayout layout) throws IOException {
+        if (!Files.exists(layout.runJson())) return new SparkSettings();
+        var node = new ObjectMapper().readTree(layout.runJson().toFile()).get("spark");
+        return node == null || node.isNull() ? new SparkSettings() : new ObjectMapper().treeToValue(node, SparkSettings.class);
     }
 
     private static int readCheckpointEvery(RunLayout layout) throws IOException {

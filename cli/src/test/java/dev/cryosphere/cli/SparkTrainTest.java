@@ -1,0 +1,86 @@
+package dev.cryosphere.cli;
+
+import dev.cryosphere.core.testing.SharedData;
+import dev.cryosphere.trainer.run.RunLayout;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `cryosphere train --master local[2]`: gradient-sharing training on Spark writes the same run folder as one JVM. */
+class SparkTrainTest {
+    @TempDir
+    static Path dir;
+    static Path data, structure, config;
+
+    @BeforeAll
+    static void dataset() throws Exception {
+        Path sim = dir.resolve("sim");
+        assertEquals(0, Cli.run("simulate", "--structure", SharedData.structures("1ztu.pdb").toString(), "--center", "-n", "300",
+                "--box", "32", "--apix", "4.0", "--seed", "1", "--out", sim.toString()).exitCode());
+        data = dir.resolve("ds");
+        assertEquals(0, Cli.run("ingest", "--particles", sim.resolve("particles.star").toString(), "--out", data.toString(),
+                "--master", "local[2]", "--shard-mb", "1").exitCode());
+        structure = sim.resolve("base.pdb");
+        config = dir.resolve("tiny.yaml");
+        Files.writeString(config, """
+                segments: 3
+                latent_dim: 3
+                encoder_hidden: [16, 8]
+                decoder_hidden: [8]
+                batch_size: 16
+                epochs: 2
+                lr_networks: 1.0e-3
+                lr_segmentation: 1.0e-3
+                spark:
+                  batch_per_worker: 16
+                  check_replicas: true
+                """);
+    }
+
+    @Test
+    void trainsOnLocal2WithGradientSharingAndWritesTheSameRunFolder() throws Exception {
+        Path run = dir.resolve("run"), ref = dir.resolve("ref");
+        Files.writeString(config.resolveSibling("one.yaml"), Files.readString(config).replace("epochs: 2", "epochs: 0"));
+        Cli one = Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out", ref.toString(),
+                "--config", config.resolveSibling("one.yaml").toString());
+        assertEquals(0, one.exitCode(), one.err());
+        Files.copy(ref.resolve("metrics.csv"), dir.resolve("ref-header.csv"));
+        Cli c = Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out", run.toString(),
+                "--config", config.toString(), "--master", "local[2]");
+        assertEquals(0, c.exitCode(), c.err());
+        RunLayout l = new RunLayout(run);
+        assertEquals(List.of(0, 1), l.checkpointEpochs());
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals(3, metrics.size(), String.join("\n", metrics));
+        assertEquals(Files.readAllLines(dir.resolve("ref-header.csv")).get(0), metrics.get(0), "same metrics header as one JVM");
+        for (String row : metrics.subList(1, metrics.size())) {
+            double loss = Double.parseDouble(row.split(",")[1]);
+            assertTrue(Double.isFinite(loss) && loss != 0, "loss of the workers' steps: " + row);
+        }
+    }
+
+    @Test
+    void aSparkRunCrashedAfterEpoch1ResumesFromItsCheckpoint() throws Exception {
+        Path run = dir.resolve("crashed");
+        System.setProperty("cryosphere.train.crashAfterEpoch", "1");
+        try {
+            assertNotEquals(0, Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out",
+                    run.toString(), "--config", config.toString(), "--master", "local[2]").exitCode());
+        } finally {
+            System.clearProperty("cryosphere.train.crashAfterEpoch");
+        }
+        RunLayout l = new RunLayout(run);
+        assertEquals(List.of(0), l.checkpointEpochs());
+        Cli c = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume", "--master", "local[2]");
+        assertEquals(0, c.exitCode(), c.err());
+        assertEquals(List.of(0, 1), l.checkpointEpochs());
+        assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per epoch, no duplicate");
+        assertTrue(Files.readString(run.resolve("run.json")).contains("\"checkReplicas\" : true"), "spark settings kept in run.json");
+    }
+}

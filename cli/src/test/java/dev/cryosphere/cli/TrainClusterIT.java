@@ -1,0 +1,210 @@
+package dev.cryosphere.cli;
+
+import dev.cryosphere.core.testing.SharedData;
+import dev.cryosphere.trainer.run.RunLayout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Gradient-sharing training on a real 2-worker standalone cluster (deploy/local-cluster.sh): both executors train,
+ * their replicas agree with the driver after every epoch, the loss falls like the single-JVM run's, and killing one
+ * executor in the middle of an epoch does not lose the run.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrainClusterIT {
+    /** Final-epoch loss of a cluster run vs the single-JVM run (same data, seed, config): |Δ| ≤ this × |loss_1JVM|. */
+    static final double LOSS_TOLERANCE = 0.25;
+    /** Replicas vs the driver after each epoch: relative L2 distance of the parameter vectors. */
+    static final double REPLICA_TOLERANCE = 1e-2;
+    static final int EPOCHS = 3;
+
+    @TempDir
+    static Path dir;
+    static Path data, structure, config;
+    static LocalCluster cluster;
+    static List<Double> singleJvmLoss;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Path sim = dir.resolve("sim");
+        assertEquals(0, Cli.run("simulate", "--structure", SharedData.structures("1ztu.pdb").toString(), "--center", "-n", "300",
+                "--box", "32", "--apix", "4.0", "--seed", "1", "--out", sim.toString()).exitCode());
+        data = dir.resolve("ds");
+        assertEquals(0, Cli.run("ingest", "--particles", sim.resolve("particles.star").toString(), "--out", data.toString(),
+                "--master", "local[2]", "--shard-mb", "1").exitCode());
+        structure = sim.resolve("base.pdb");
+        config = dir.resolve("tiny.yaml");
+        Files.writeString(config, """
+                segments: 3
+                latent_dim: 3
+                encoder_hidden: [16, 8]
+                decoder_hidden: [8]
+                batch_size: 16
+                epochs: %d
+                lr_networks: 1.0e-3
+                lr_segmentation: 1.0e-3
+                spark:
+                  training_master: shared
+                  batch_per_worker: 16
+                  check_replicas: true
+                """.formatted(EPOCHS));
+        Path one = dir.resolve("one-jvm");
+        assertEquals(0, Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out",
+                one.toString(), "--config", config.toString()).exitCode());
+        singleJvmLoss = losses(one);
+        System.setProperty("cryosphere.train.workerLogEvery", "1");
+        cluster = LocalCluster.start(dir.resolve("cluster"), 2);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        System.clearProperty("cryosphere.train.workerLogEvery");
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    @Order(1)
+    void bothExecutorsTrainReplicasAgreeAndTheLossFallsLikeOneJvm() throws Exception {
+        Path run = dir.resolve("cluster-run");
+        String log = trainCapturingStderr(run, null);
+        assertEquals(List.of(0, 1, 2), new RunLayout(run).checkpointEpochs(), log);
+        // per-executor image counts, as the driver printed them after each epoch
+        Matcher m = Pattern.compile("train: epoch (\\d+)/\\d+ .*images per executor \\{(.*)}").matcher(log);
+        int epochs = 0;
+        while (m.find()) {
+            epochs++;
+            String[] entries = m.group(2).split(", ");
+            assertEquals(2, entries.length, "both executors read and trained batches in epoch " + m.group(1) + ": " + m.group(2));
+        }
+        assertEquals(EPOCHS, epochs, log);
+        // both executor JVMs logged training steps (cryosphere-worker lines in each executor's stderr)
+        Set<String> trained = new TreeSet<>();
+        Matcher w = Pattern.compile("cryosphere-worker executor=(\\S+) pid=(\\d+) steps=(\\d+)").matcher(cluster.executorLogs());
+        while (w.find()) trained.add(w.group(1));
+        assertTrue(trained.size() >= 2, "steps logged by executors " + trained);
+        // replicas vs the driver after each epoch
+        List<String> replicaLines = lines(log, "train: replicas after epoch");
+        assertEquals(EPOCHS, replicaLines.size(), log);
+        for (String line : replicaLines) {
+            Matcher r = Pattern.compile("rel\\.L2 ([0-9.eE+-]+)").matcher(line);
+            int n = 0;
+            while (r.find()) {
+                n++;
+                assertTrue(Double.parseDouble(r.group(1)) <= REPLICA_TOLERANCE, line);
+            }
+            assertEquals(2, n, "both executors' replicas compared: " + line);
+        }
+        assertLossLikeOneJvm(losses(run));
+    }
+
+    @Test
+    @Order(2)
+    void killingAnExecutorDuringAnEpochDoesNotLoseTheRun() throws Exception {
+        Path run = dir.resolve("killed-run");
+        List<Long> killed = new ArrayList<>();
+        String log = trainCapturingStderr(run, buffer -> {
+            // once epoch 1 is done, kill one executor JVM during epoch 2
+            if (!killed.isEmpty() || !buffer.contains("train: epoch 1/" + EPOCHS)) return;
+            try {
+                Thread.sleep(1500);
+                Process p = new ProcessBuilder("pgrep", "-f", dir.resolve("cluster") + "/sparkhome.*CoarseGrainedExecutorBackend").start();
+                String pids = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                p.waitFor();
+                long pid = Long.parseLong(pids.split("\\s+")[0]);
+                new ProcessBuilder("kill", "-9", String.valueOf(pid)).start().waitFor();
+                killed.add(pid);
+                System.out.println("[test] killed executor pid " + pid + " during epoch 2");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(1, killed.size(), "an executor was killed");
+        assertEquals(List.of(0, 1, 2), new RunLayout(run).checkpointEpochs(), log);
+        assertLossLikeOneJvm(losses(run));
+    }
+
+    private static void assertLossLikeOneJvm(List<Double> cluster) {
+        System.out.println("[test] loss per epoch: one JVM " + singleJvmLoss + ", cluster " + cluster);
+        assertEquals(EPOCHS, cluster.size());
+        assertTrue(cluster.get(EPOCHS - 1) < cluster.get(0), "the loss falls: " + cluster);
+        double ref = singleJvmLoss.get(EPOCHS - 1);
+        assertEquals(ref, cluster.get(EPOCHS - 1), LOSS_TOLERANCE * Math.abs(ref),
+                "final loss within " + LOSS_TOLERANCE + " of the single-JVM run's: " + singleJvmLoss + " vs " + cluster);
+    }
+
+    interface Watch {
+        void check(String stderrSoFar);
+    }
+
+    /** Runs `train --master <cluster>` in-process, teeing System.err into the returned text; {@code watch} sees it as it grows. */
+    private static String trainCapturingStderr(Path run, Watch watch) throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        PrintStream tee = new PrintStream(new OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                buf.write(b);
+                saved.write(b);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                buf.write(b, off, len);
+                saved.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8);
+        System.setErr(tee);
+        try {
+            CompletableFuture<Cli> f = CompletableFuture.supplyAsync(() -> Cli.run("train", "--data", data.toString(),
+                    "--structure", structure.toString(), "--out", run.toString(), "--config", config.toString(),
+                    "--master", cluster.masterUrl));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
+            while (!f.isDone() && System.nanoTime() < deadline) {
+                if (watch != null) watch.check(text(buf));
+                Thread.sleep(200);
+            }
+            Cli c = f.get(1, TimeUnit.SECONDS);
+            assertEquals(0, c.exitCode(), c.err() + "\n" + text(buf));
+            return text(buf);
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    private static String text(ByteArrayOutputStream buf) {
+        synchronized (buf) {
+            return buf.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<String> lines(String log, String prefix) {
+        return log.lines().filter(l -> l.startsWith(prefix)).toList();
+    }
+
+    static List<Double> losses(Path run) throws Exception {
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        return rows.subList(1, rows.size()).stream().map(r -> Double.parseDouble(r.split(",")[1])).toList();
+    }
+}

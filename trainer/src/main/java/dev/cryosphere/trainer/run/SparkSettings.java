@@ -1,0 +1,58 @@
+package dev.cryosphere.trainer.run;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * The knobs of distributed training (YAML key {@code spark:}), each optional. What they trade:
+ * <ul>
+ *   <li>{@code training_master}: {@code shared} (default) sends threshold-encoded (sparse, quantised) gradient updates
+ *   between executors after every step, asynchronously: little traffic and no barrier, but each replica sees the
+ *   others' updates one or more steps late, and sub-threshold residuals are sent only once they accumulate.
+ *   {@code averaging} trains the replicas independently for {@code averaging_frequency} steps and then averages the
+ *   parameters (and optimiser state) on the driver: exact replicas after each average, but a synchronous barrier and
+ *   the whole parameter vector through the driver every time.</li>
+ *   <li>{@code batch_per_worker}: examples per optimiser step on one replica (default: {@code batch_size}). The
+ *   effective batch per step across the cluster is batch_per_worker × replicas: larger is faster per image but fewer
+ *   steps per epoch.</li>
+ *   <li>{@code workers_per_node}: model replicas inside one executor JVM (DL4J ParallelWrapper). 1 on CPU (more
+ *   was measured to be much slower); the number of GPUs of an executor on GPU nodes.</li>
+ *   <li>{@code threshold}: initial threshold of DL4J's adaptive threshold algorithm (shared only): larger sends fewer,
+ *   coarser updates (less traffic, slower convergence per step).</li>
+ *   <li>{@code averaging_frequency}: steps between averages (averaging only): larger means less traffic and more
+ *   replica drift.</li>
+ *   <li>{@code epoch_retries}: a failed epoch (e.g. lost executors beyond Spark's own task retries) is redone from
+ *   the parameters before it, at most this many times per epoch, before the run stops.</li>
+ * </ul>
+ */
+public final class SparkSettings implements Serializable {
+    public String trainingMaster = "shared";
+    public Integer batchPerWorker;
+    public Integer workersPerNode = 1;
+    public Double threshold = 1e-3;
+    public Integer averagingFrequency = 5;
+    public Integer epochRetries = 2;
+    /** Test aid: after each epoch compare every executor's replica with the driver's parameters (costs one small job). */
+    public Boolean checkReplicas = false;
+
+    public boolean shared() {
+        String m = trainingMaster == null ? "shared" : trainingMaster.toLowerCase(Locale.ROOT);
+        if (m.equals("shared")) return true;
+        if (m.equals("averaging")) return false;
+        throw new IllegalArgumentException("spark.training_master: expected shared or averaging, got '" + trainingMaster + "'");
+    }
+
+    public int batchPerWorker(int batchSize) {
+        return batchPerWorker == null || batchPerWorker < 1 ? batchSize : batchPerWorker;
+    }
+
+    public int workersPerNode() { return workersPerNode == null || workersPerNode < 1 ? 1 : workersPerNode; }
+
+    public double threshold() { return threshold == null || threshold <= 0 ? 1e-3 : threshold; }
+
+    public int averagingFrequency() { return averagingFrequency == null || averagingFrequency < 1 ? 5 : averagingFrequency; }
+
+    public int epochRetries() { return epochRetries == null || epochRetries < 0 ? 2 : epochRetries; }
+
+    public boolean checkReplicas() { return checkReplicas != null && checkReplicas; }
+}

@@ -1,0 +1,295 @@
+package dev.cryosphere.trainer.spark;
+
+import dev.cryosphere.core.dataset.DatasetReader;
+import dev.cryosphere.core.dataset.ParticleBatch;
+import dev.cryosphere.ingest.SparkContexts;
+import dev.cryosphere.trainer.model.ModelConfig;
+import dev.cryosphere.trainer.run.BatchBuilder;
+import dev.cryosphere.trainer.run.SparkSettings;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.util.CollectionAccumulator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * Data-parallel epochs on Spark. Per epoch: an RDD of the dataset's part files (one partition each, in a seeded order);
+ * executors read their own parts, shuffle the rows with a seed from (seed, epoch, part) and cut them into
+ * {@link BatchBuilder} batches whose noise is seeded from (seed, epoch, part, batch within part); one
+ * {@code fitMultiDataSet} call trains on them with DL4J's {@link SharedTrainingMaster} (gradient sharing with
+ * threshold encoding, the default) or {@link ParameterAveragingTrainingMaster}. The driver never reads images, except
+ * the one probe batch the caller may use for the per-term metrics.
+ * <p>
+ * A failed epoch (Spark gave up on a task, e.g. executors lost beyond its retries) is redone from the parameters and
+ * optimiser state the driver held before it, at most {@code epoch_retries} times.
+ */
+public final class SparkEpochs implements AutoCloseable {
+    /** The Aeron setting gradient sharing needs in every JVM (see bin/jvm17.opts). */
+    public static final String AERON_OPTS = "-Daeron.publication.unblock.timeout=60000000000";
+
+    public record Outcome(ComputationGraph graph, double loss, long images, long steps, double seconds,
+                          Map<String, Long> imagesPerExecutor, String replicas) {}
+
+    private final SparkContexts.Handle spark;
+    private final JavaSparkContext jsc;
+    private final SparkSettings settings;
+    private final ModelConfig config;
+    private final String configJson;
+    private final List<String> parts;
+    private final int batchPerWorker;
+    private TrainingMaster master;
+    private SparkComputationGraph net;
+    /** The job group of the epoch now running (null between epochs): cancelled when an executor is lost. */
+    private volatile String running;
+    private volatile String lostExecutor;
+    private final org.apache.spark.scheduler.SparkListener lossWatch;
+
+    public SparkEpochs(String masterUrl, SparkSettings settings, ModelConfig config, DatasetReader data) {
+        if (System.getProperty("aeron.publication.unblock.timeout") == null)
+            System.setProperty("aeron.publication.unblock.timeout", "60000000000");
+        this.settings = settings;
+        this.config = config;
+        this.configJson = config.toJson();
+        this.parts = List.copyOf(data.parts());
+        this.batchPerWorker = settings.batchPerWorker(config.batchSize());
+        this.spark = SparkContexts.open("cryosphere train", masterUrl, Map.of(
+                "spark.executor.extraJavaOptions", AERON_OPTS,
+                // a lost executor's tasks are retried; a fresh executor is started by the cluster manager
+                "spark.task.maxFailures", "4",
+                // a task that ignores its cancellation (a hung transport thread) gets its executor restarted
+                "spark.task.reaper.enabled", "true",
+                "spark.task.reaper.killTimeout", "30s"));
+        this.jsc = spark.context();
+        // Gradient sharing cannot take a new executor into the running mesh: the retried task on a fresh executor
+        // waits forever. So a lost executor during an epoch cancels the epoch; it is then redone (see epoch()).
+        lossWatch = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved e) {
+                String group = running;
+                if (group == null) return;
+                lostExecutor = e.executorId() + " (" + e.reason() + ")";
+                System.err.printf(Locale.ROOT, "train: executor %s lost during the epoch; cancelling it to redo it%n", lostExecutor);
+                jsc.cancelJobGroup(group);
+            }
+        };
+        jsc.sc().addSparkListener(lossWatch);
+        String host = jsc.getConf().get("spark.driver.host", "127.0.0.1");
+        if (settings.shared()) {
+            VoidConfiguration voidConf = VoidConfiguration.builder()
+                    .portSupplier(new FreePortSupplier(null))
+                    .controllerAddress(host)
+                    .build();
+            master = new SharedTrainingMaster.Builder(voidConf, batchPerWorker)
+                    .batchSizePerWorker(batchPerWorker)
+                    .workersPerNode(settings.workersPerNode())
+                    .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(settings.threshold()))
+                    .rddTrainingApproach(RDDTrainingApproach.Direct)
+                    .collectTrainingStats(false)
+                    .build();
+        } else {
+            master = averaging();
+        }
+        System.err.printf(Locale.ROOT, "train: Spark %s, master %s, %s, %d part(s), %d images per worker step, %d worker(s) per executor%n",
+                jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + settings.threshold() + ")"
+                        : "parameter averaging (every " + settings.averagingFrequency() + " steps)",
+                parts.size(), batchPerWorker, settings.workersPerNode());
+    }
+
+    private TrainingMaster averaging() {
+        return new ParameterAveragingTrainingMaster.Builder(batchPerWorker)
+                .batchSizePerWorker(batchPerWorker)
+                .averagingFrequency(settings.averagingFrequency())
+                .workerPrefetchNumBatches(0)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .collectTrainingStats(false)
+                .build();
+    }
+
+    public int batchPerWorker() { return batchPerWorker; }
+
+    /** Trains one epoch on the cluster; returns the driver's network afterwards (it may be a new object). */
+    public Outcome epoch(ComputationGraph graph, int epoch, double[] betas) {
+        INDArray params = graph.params().dup();
+        INDArray updater = graph.getUpdater().getStateViewArray() == null ? null : graph.getUpdater().getStateViewArray().dup();
+        Exception last = null;
+        for (int attempt = 0; attempt <= settings.epochRetries(); attempt++) {
+            if (attempt > 0) {
+                graph.params().assign(params);
+                if (updater != null) graph.getUpdater().getStateViewArray().assign(updater);
+                System.err.printf(Locale.ROOT, "train: epoch %d failed on the cluster (%s); redoing it from the parameters before it (retry %d/%d)%n",
+                        epoch + 1, last, attempt, settings.epochRetries());
+            }
+            String group = "cryosphere-train-epoch-" + (epoch + 1) + "-" + attempt;
+            jsc.setJobGroup(group, "cryosphere train: epoch " + (epoch + 1) + (attempt > 0 ? " (retry " + attempt + ")" : ""), true);
+            lostExecutor = null;
+            running = group;
+            try {
+                return attempt(graph, epoch, betas);
+            } catch (Exception e) {   // SparkException is checked, thrown undeclared by Scala code
+                last = e;
+                net = null;
+                if (master instanceof SharedTrainingMaster) {
+                    // the gradient-sharing mesh lost a member and cannot re-form in this driver: go on with parameter
+                    // averaging (plain Spark tasks: lost executors are simply retried)
+                    System.err.printf(Locale.ROOT, "train: gradient sharing lost a member%s; the rest of the run uses "
+                            + "parameter averaging (every %d steps)%n", lostExecutor == null ? "" : " (executor " + lostExecutor + ")",
+                            settings.averagingFrequency());
+                    master = averaging();
+                }
+            } finally {
+                running = null;
+                jsc.clearJobGroup();
+            }
+        }
+        throw new IllegalStateException("epoch " + (epoch + 1) + " failed " + (settings.epochRetries() + 1) + " times on the cluster", last);
+    }
+
+    private Outcome attempt(ComputationGraph graph, int epoch, double[] betas) {
+        if (net == null || net.getNetwork() != graph) {
+            net = new SparkComputationGraph(jsc, graph, master);
+            net.setListeners(new WorkerProbe(Integer.getInteger("cryosphere.train.workerLogEvery", 20)));
+        }
+        List<PartRef> order = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) order.add(new PartRef(i, parts.get(i)));
+        Collections.shuffle(order, new Random(BatchBuilder.mix(config.seed() ^ 0x5EEDL, epoch, -1)));
+        CollectionAccumulator<String> counts = jsc.sc().collectionAccumulator("cryosphere.train.images");
+        JavaRDD<MultiDataSet> batches = jsc.parallelize(order, order.size())
+                .flatMap(new PartBatches(configJson, config.seed(), epoch, betas, batchPerWorker, counts));
+        long t0 = System.nanoTime();
+        ComputationGraph trained = net.fitMultiDataSet(batches);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Long> perExecutor = new TreeMap<>();
+        long images = 0;
+        for (String s : counts.value()) {   // images read into batches, per executor
+            String[] f = s.split("=");
+            perExecutor.merge(f[0], Long.parseLong(f[1]), Long::sum);
+            images += Long.parseLong(f[1]);
+        }
+        WorkerStats stats = workerStats(trained, settings.checkReplicas());
+        double loss = stats.steps() > 0 ? stats.scoreSum() / stats.steps() : net.getScore();
+        return new Outcome(trained, loss, images, images / batchPerWorker, seconds, perExecutor, stats.replicas());
+    }
+
+    /** Steps and summed scores of this epoch over the executors that reported, and the replica comparison. */
+    record WorkerStats(long steps, double scoreSum, String replicas) {}
+
+    private final Map<String, double[]> seen = new java.util.HashMap<>();
+
+    /**
+     * A small job whose tasks report, per executor JVM, the steps and summed minibatch scores of its replica so far
+     * (the epoch's loss is the difference to the previous report) and, if asked, the replica's parameters: those are
+     * compared with the driver's as the relative L2 distance |p_executor - p_driver| / |p_driver|.
+     */
+    private WorkerStats workerStats(ComputationGraph driver, boolean params) {
+        int tasks = Math.max(4, 4 * jsc.sc().getExecutorMemoryStatus().size());
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) ids.add(i);
+        Map<String, Object[]> reports = new TreeMap<>();
+        for (Object[] r : jsc.parallelize(ids, tasks).mapPartitions((FlatMapFunction<Iterator<Integer>, Object[]>) it -> {
+            var m = WorkerProbe.replica;
+            if (m == null) return Collections.<Object[]>emptyIterator();
+            float[] p = params ? m.params().dup().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector() : null;
+            return List.<Object[]>of(new Object[]{WorkerProbe.executorId() + "/pid" + ProcessHandle.current().pid(),
+                    WorkerProbe.STEPS.get(), WorkerProbe.SCORES.sum(), p}).iterator();
+        }).collect()) reports.putIfAbsent((String) r[0], r);
+        long steps = 0;
+        double sum = 0;
+        INDArray d = driver.params().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(-1);
+        double norm = d.norm2Number().doubleValue();
+        StringBuilder sb = new StringBuilder();
+        for (var e : reports.entrySet()) {
+            Object[] r = e.getValue();
+            double[] before = seen.getOrDefault(e.getKey(), new double[2]);
+            steps += (long) r[1] - (long) before[0];
+            sum += (double) r[2] - before[1];
+            seen.put(e.getKey(), new double[]{(long) r[1], (double) r[2]});
+            if (r[3] != null) {
+                double rel = Nd4j.create((float[]) r[3]).sub(d).norm2Number().doubleValue() / norm;
+                sb.append(sb.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "executor %s: rel.L2 %.3e", e.getKey(), rel));
+            }
+        }
+        return new WorkerStats(steps, sum, sb.toString());
+    }
+
+    @Override
+    public void close() {
+        jsc.sc().removeSparkListener(lossWatch);
+        spark.close();
+    }
+
+    /** One part file and its index in the dataset's part list. */
+    record PartRef(int index, String uri) implements Serializable {}
+
+    /** On an executor: a part file → shuffled rows → MultiDataSets of {@code batch} rows (the incomplete tail is dropped). */
+    static final class PartBatches implements FlatMapFunction<PartRef, MultiDataSet> {
+        private static final long serialVersionUID = 1L;
+        private final String configJson;
+        private final long seed;
+        private final int epoch;
+        private final double[] betas;
+        private final int batch;
+        private final CollectionAccumulator<String> counts;
+
+        PartBatches(String configJson, long seed, int epoch, double[] betas, int batch, CollectionAccumulator<String> counts) {
+            this.configJson = configJson;
+            this.seed = seed;
+            this.epoch = epoch;
+            this.betas = betas;
+            this.batch = batch;
+            this.counts = counts;
+        }
+
+        @Override
+        public Iterator<MultiDataSet> call(PartRef part) {
+            List<BatchBuilder.Row> rows = new ArrayList<>();
+            try (DatasetReader.BatchStream s = DatasetReader.readPart(part.uri(), 1024, true)) {
+                while (s.hasNext()) {
+                    ParticleBatch b = s.next();
+                    for (int i = 0; i < b.size; i++)
+                        rows.add(new BatchBuilder.Row(b.particleIndex[i], b.images[i], b.rotation[i], b.originXAngst[i],
+                                b.originYAngst[i], b.ctf[i]));
+                }
+            }
+            Collections.shuffle(rows, new Random(BatchBuilder.mix(seed ^ 0x5EEDL, epoch, part.index())));
+            BatchBuilder builder = new BatchBuilder(ModelConfig.fromJson(configJson));
+            int n = rows.size() / batch;
+            counts.add(WorkerProbe.executorId() + "=" + (long) n * batch);
+            return new Iterator<>() {
+                int next;
+
+                @Override
+                public boolean hasNext() { return next < n; }
+
+                @Override
+                public MultiDataSet next() {
+                    if (next >= n) throw new NoSuchElementException();
+                    List<BatchBuilder.Row> slice = rows.subList(next * batch, (next + 1) * batch);
+                    long batchIndex = ((long) part.index() << 32) | next;
+                    next++;
+                    return builder.build(slice, seed, epoch, batchIndex, betas);
+                }
+            };
+        }
+    }
+}
