@@ -15,7 +15,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 master="$1"; shift
 lib="$root/cli/target/lib"
 app="$root/cli/target/cryosphere-cli.jar"
-jars=$(ls "$lib"/*.jar | tr '\n' ',' | sed 's/,$//')
+jars=""
+for j in "$lib"/*.jar; do jars="${jars:+$jars,}$j"; done
 aeron="-Daeron.publication.unblock.timeout=60000000000"
 gpu_conf=()
 if [[ "${GPU:-0}" != "0" ]]; then
