@@ -1,6 +1,5 @@
 package dev.cryosphere.cli;
 
-import dev.cryosphere.core.testing.SharedData;
 import dev.cryosphere.trainer.run.Checkpoints;
 import dev.cryosphere.trainer.run.RunLayout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -25,13 +24,9 @@ class TrainCommandTest {
 
     @BeforeAll
     static void dataset() throws Exception {
-        Path sim = dir.resolve("sim");
-        assertEquals(0, Cli.run("simulate", "--structure", SharedData.structures("1ztu.pdb").toString(), "--center", "-n", "96",
-                "--box", "24", "--apix", "4.0", "--seed", "1", "--out", sim.toString()).exitCode());
-        data = dir.resolve("ds");
-        assertEquals(0, Cli.run("ingest", "--particles", sim.resolve("particles.star").toString(), "--out", data.toString(),
-                "--master", "local[2]", "--shard-mb", "1").exitCode());
-        structure = sim.resolve("base.pdb");
+        TinyDataset tiny = TinyDataset.make(dir, 96, 24, 4.0);
+        data = tiny.data();
+        structure = tiny.structure();
         config = dir.resolve("tiny.yaml");
         Files.writeString(config, """
                 segments: 3
