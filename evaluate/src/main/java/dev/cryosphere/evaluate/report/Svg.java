@@ -81,6 +81,33 @@ public final class Svg {
         return sb.append("\n</svg>\n").toString();
     }
 
+    /**
+     * Grouped bar chart: one group per category (labelled under the axis), one bar per series in each group; a
+     * series' value for category {@code c} is {@code y[c]} (a non-finite value draws no bar). The value axis starts at 0.
+     */
+    public static String barChart(String title, String yLabel, List<String> categories, List<Series> series) {
+        double lo = 0, hi = Double.NEGATIVE_INFINITY;
+        for (Series s : series) for (double v : s.y()) if (Double.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        if (!(hi > lo)) hi = lo + 1;
+        int n = Math.max(1, categories.size());
+        Axes a = new Axes(0, n, lo, hi + (hi - lo) * 0.08);
+        StringBuilder sb = a.openCategorical(title, yLabel, categories);
+        double group = (a.px(1) - a.px(0)) * 0.8, w = group / Math.max(1, series.size());
+        for (int s = 0; s < series.size(); s++) {
+            double[] y = series.get(s).y();
+            for (int c = 0; c < Math.min(n, y.length); c++) {
+                if (!Double.isFinite(y[c])) continue;
+                double x = a.px(c + 0.1) + s * w, top = a.py(Math.max(0, y[c])), bottom = a.py(Math.min(0, y[c]));
+                sb.append(String.format(Locale.ROOT, "<rect class=\"bar\" data-name=\"%s\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"/>",
+                        esc(series.get(s).name()), fmt(x), fmt(top), fmt(Math.max(0.5, w - 1)), fmt(Math.max(0.5, bottom - top)),
+                        PALETTE[s % PALETTE.length]));
+            }
+        }
+        sb.append('\n');
+        if (series.size() > 1) legend(sb, series.stream().map(Series::name).toList());
+        return sb.append("</svg>\n").toString();
+    }
+
     private static void legend(StringBuilder sb, List<String> names) {
         int y = TOP + 6;
         for (int i = 0; i < names.size(); i++) {
@@ -146,6 +173,30 @@ public final class Svg {
             }
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>%n",
                     (LEFT + W - RIGHT) / 2, H - 10, esc(xLabel)));
+            sb.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>%n",
+                    (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2, esc(yLabel)));
+            return sb;
+        }
+
+        /** Frame, value ticks and labels of a chart whose x axis is one slot per category (labels at slot centres). */
+        StringBuilder openCategorical(String title, String yLabel, List<String> categories) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">%n", W, H, W, H));
+            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"13\" font-weight=\"bold\">%s</text>%n", LEFT, esc(title)));
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>%n",
+                    LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM));
+            for (int c = 0; c < categories.size(); c++) {
+                double x = px(c + 0.5);
+                String name = categories.get(c);
+                if (name.length() > 14) name = name.substring(0, 13) + "…";
+                sb.append(String.format(Locale.ROOT, "<text x=\"%s\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>%n",
+                        fmt(x), H - BOTTOM + 14, esc(name)));
+            }
+            for (double t : ticks(y0, y1)) {
+                double y = py(t);
+                sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%s\" x2=\"%d\" y2=\"%s\" stroke=\"#888\"/><text x=\"%d\" y=\"%s\" font-size=\"10\" text-anchor=\"end\">%s</text>%n",
+                        LEFT - 4, fmt(y), LEFT, fmt(y), LEFT - 6, fmt(y + 3), label(t)));
+            }
             sb.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">%s</text>%n",
                     (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2, esc(yLabel)));
             return sb;

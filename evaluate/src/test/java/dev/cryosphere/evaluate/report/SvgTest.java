@@ -56,6 +56,23 @@ class SvgTest {
     }
 
     @Test
+    void barChartDrawsOneBarPerFiniteValueWithHeightsProportional() throws Exception {
+        Document d = parse(Svg.barChart("b", "Å", List.of("e1", "e2", "e3"), List.of(
+                new Svg.Series("model", null, new double[]{1, 2, Double.NaN}),
+                new Svg.Series("base", null, new double[]{4, 4, 4}))));
+        NodeList rects = d.getElementsByTagName("rect");
+        List<Element> bars = new java.util.ArrayList<>();
+        for (int i = 0; i < rects.getLength(); i++)
+            if ("bar".equals(((Element) rects.item(i)).getAttribute("class"))) bars.add((Element) rects.item(i));
+        assertEquals(5, bars.size());
+        double h1 = Double.parseDouble(bars.get(0).getAttribute("height")), h2 = Double.parseDouble(bars.get(1).getAttribute("height"));
+        double h4 = Double.parseDouble(bars.get(2).getAttribute("height"));
+        assertEquals(2 * h1, h2, 0.2);
+        assertEquals(4 * h1, h4, 0.3);
+        assertEquals("base", bars.get(4).getAttribute("data-name"));
+    }
+
+    @Test
     void ticksAreRoundAndInsideTheRange() {
         List<Double> t = Svg.Axes.ticks(-0.03, 0.97);
         assertEquals(List.of(0.0, 0.2, 0.4, 0.6, 0.8), t);
