@@ -25,6 +25,7 @@ import java.io.PrintWriter;
                 BenchIngestCommand.class,
                 EvaluateCommand.class,
                 SelectCommand.class,
+                BenchmarkCommand.class,
                 BenchTrainCommand.class,
         })
 public final class CryosphereCommand implements Runnable {

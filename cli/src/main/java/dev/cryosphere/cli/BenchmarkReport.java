@@ -1,0 +1,142 @@
+package dev.cryosphere.cli;
+
+import dev.cryosphere.evaluate.report.HtmlReport;
+import dev.cryosphere.evaluate.report.Svg;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** benchmark.csv, benchmark.html and the summary printed at the end of `cryosphere benchmark`. */
+final class BenchmarkReport {
+    private BenchmarkReport() {}
+
+    static List<String> values(BenchmarkCommand.Row r) {
+        BenchmarkSpec.Entry e = r.entry;
+        BenchmarkTruth.Scores s = r.scores;
+        List<String> v = new ArrayList<>(List.of(e.name(), r.status, VersionProvider.version(), e.motionLabel(),
+                e.structureLabel(), String.valueOf(e.nParticles()), String.valueOf(e.box()), BenchmarkCommand.num(e.apix()),
+                BenchmarkCommand.num(e.snr()), String.valueOf(e.seed()), r.epochs == null ? "" : String.valueOf(r.epochs),
+                e.master(), e.trainMaster()));
+        if (s == null) {
+            for (int i = 0; i < 10; i++) v.add("");
+            v.add("");
+        } else {
+            v.addAll(List.of(f(s.spearman(), 4), f(s.kmeansAccuracy(), 4), String.valueOf(s.compared()), f(s.res05(), 3),
+                    f(s.res0143(), 3), f(s.auc(), 5), f(s.baseRes0143(), 3), f(s.baseAuc(), 5), f(s.rmsd(), 3),
+                    f(s.baseRmsd(), 3), f(s.imagesPerSecond(), 2)));
+        }
+        v.add(s == null ? "" : f(s.loss(), 5));
+        v.addAll(List.of(f(r.simulate, 2), f(r.ingest, 2), f(r.train, 2), f(r.evaluate, 2), f(r.wall, 2)));
+        return v;
+    }
+
+    static void writeCsv(Path file, List<BenchmarkCommand.Row> rows) throws IOException {
+        StringBuilder sb = new StringBuilder(String.join(",", BenchmarkCommand.COLUMNS)).append('\n');
+        for (BenchmarkCommand.Row r : rows) {
+            List<String> v = values(r);
+            for (int i = 0; i < v.size(); i++) sb.append(i == 0 ? "" : ",").append(quote(v.get(i)));
+            sb.append('\n');
+        }
+        Files.writeString(file, sb);
+    }
+
+    static String quote(String s) {
+        s = s.replace('\n', ' ').replace('\r', ' ');
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String f(double v, int digits) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "";
+    }
+
+    static void writeHtml(Path file, BenchmarkSpec spec, List<BenchmarkCommand.Row> rows, String version) {
+        HtmlReport h = new HtmlReport(spec.title);
+        long ok = rows.stream().filter(BenchmarkCommand.Row::ok).count();
+        h.paragraph(String.format(Locale.ROOT, "%d entr%s (%d completed) from %s, cryosphere-spark %s. Each entry simulated "
+                        + "a particle set with a known motion, ingested, trained and evaluated it; scores compare the "
+                        + "evaluation with the truth.", rows.size(), rows.size() == 1 ? "y" : "ies", ok,
+                spec.file.getFileName(), version));
+
+        h.heading("Entries");
+        List<List<String>> table = new ArrayList<>();
+        for (BenchmarkCommand.Row r : rows) {
+            List<String> v = values(r);
+            List<String> t = new ArrayList<>(List.of(v.get(0), v.get(1), v.get(3), v.get(5), v.get(6), v.get(8), v.get(10),
+                    v.get(13).isEmpty() ? v.get(14).isEmpty() ? "" : "acc " + v.get(14) : v.get(13),
+                    v.get(17), v.get(19), v.get(18), v.get(20), v.get(21), v.get(22), v.get(23), v.get(29)));
+            t.add(r.scores == null ? "" : "link:" + r.entry.name() + "/eval/report.html");
+            table.add(t);
+        }
+        h.table(List.of("entry", "status", "motion", "particles", "box", "SNR", "epochs", "|Spearman| PC1 / k-means acc.",
+                "res 0.143 (Å)", "base res 0.143", "AUC", "base AUC", "RMSD (Å)", "base RMSD", "images/s", "wall (s)",
+                "evaluation"), table);
+        h.paragraph("Full table with every column: benchmark.csv. Resolutions and RMSD are medians over the compared "
+                + "particles, AUC a mean; \"base\" is the unmoved base structure scored against the same truth.");
+
+        List<String> names = rows.stream().map(r -> r.entry.name()).toList();
+        h.heading("Scores");
+        h.figure(Svg.barChart("Latent vs truth", "score (0…1)", names, List.of(
+                series("|Spearman| (hinge)", rows, s -> s.spearman()),
+                series("k-means acc.", rows, s -> s.kmeansAccuracy()))),
+                "Hinge entries: |Spearman| of latent PC1 against the true angle; discrete entries: k-means accuracy.");
+        h.figure(Svg.barChart("CA-RMSD to the true structures (median)", "Å", names, List.of(
+                series("model", rows, s -> s.rmsd()), series("base structure", rows, s -> s.baseRmsd()))),
+                "Per-particle predicted structure vs the simulator's structure of that particle, no superposition.");
+        h.figure(Svg.barChart("FSC against the true maps: AUC (mean)", "AUC", names, List.of(
+                series("model", rows, s -> s.auc()), series("base structure", rows, s -> s.baseAuc()))),
+                "Area under the per-particle FSC curve (cycles/pixel, 0…0.5), as CryoBench.");
+        h.figure(Svg.barChart("Resolution at FSC 0.143 (median)", "Å", names, List.of(
+                series("model", rows, s -> s.res0143()), series("base structure", rows, s -> s.baseRes0143()))),
+                "Lower is better.");
+
+        h.heading("Throughput and time");
+        h.figure(Svg.barChart("Training throughput (last epoch)", "images/s", names, List.of(
+                series("images/s", rows, s -> s.imagesPerSecond()))), "From each run's metrics.csv.");
+        h.figure(Svg.barChart("Wall time per stage", "s", names, List.of(
+                new Svg.Series("simulate", null, rows.stream().mapToDouble(r -> r.simulate).toArray()),
+                new Svg.Series("ingest", null, rows.stream().mapToDouble(r -> r.ingest).toArray()),
+                new Svg.Series("train", null, rows.stream().mapToDouble(r -> r.train).toArray()),
+                new Svg.Series("evaluate", null, rows.stream().mapToDouble(r -> r.evaluate).toArray()))),
+                "Each stage's command, Spark start included.");
+
+        boolean anyScatter = false;
+        for (BenchmarkCommand.Row r : rows) {
+            if (r.scores == null || r.angle == null || r.entry.discrete()) continue;
+            if (!anyScatter) h.heading("Latent PC1 against the true hinge angle");
+            anyScatter = true;
+            h.figure(Svg.scatter(r.entry.name(), "true hinge angle (°)", "latent PC1", r.angle, r.scores.pc1(), null, null),
+                    String.format(Locale.ROOT, "%s: |Spearman| = %.3f", r.entry.name(), r.scores.spearman()));
+        }
+        List<List<String>> failures = new ArrayList<>();
+        for (BenchmarkCommand.Row r : rows) if (!r.ok()) failures.add(List.of(r.entry.name(), r.status));
+        if (!failures.isEmpty()) {
+            h.heading("Failures");
+            h.table(List.of("entry", "reason"), failures);
+        }
+        h.write(file);
+    }
+
+    private static Svg.Series series(String name, List<BenchmarkCommand.Row> rows, ToDoubleFunction<BenchmarkTruth.Scores> f) {
+        return new Svg.Series(name, null, rows.stream().mapToDouble(r -> r.scores == null ? Double.NaN : f.applyAsDouble(r.scores)).toArray());
+    }
+
+    /** A few columns per entry, printed at the end. */
+    static String summary(List<BenchmarkCommand.Row> rows) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-20s %-9s %10s %10s %10s %10s %9s %8s%n",
+                "entry", "status", "latent", "RMSD", "base RMSD", "AUC", "images/s", "wall s"));
+        for (BenchmarkCommand.Row r : rows) {
+            BenchmarkTruth.Scores s = r.scores;
+            double latent = s == null ? Double.NaN : r.entry.discrete() ? s.kmeansAccuracy() : s.spearman();
+            sb.append(String.format(Locale.ROOT, "%-20s %-9s %10s %10s %10s %10s %9s %8.1f%n", r.entry.name(),
+                    r.ok() ? "ok" : "FAILED", s == null ? "" : f(latent, 3), s == null ? "" : f(s.rmsd(), 2),
+                    s == null ? "" : f(s.baseRmsd(), 2), s == null ? "" : f(s.auc(), 4),
+                    s == null ? "" : f(s.imagesPerSecond(), 1), r.wall));
+        }
+        return sb.toString().stripTrailing();
+    }
+}

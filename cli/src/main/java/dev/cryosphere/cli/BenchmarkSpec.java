@@ -1,0 +1,351 @@
+package dev.cryosphere.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.trainer.run.RunConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The spec of `cryosphere benchmark` (YAML, snake_case keys; unknown keys are errors naming the key):
+ * <pre>
+ * title: motion recovery vs SNR      # optional, heads benchmark.html
+ * defaults:                          # optional: keys every entry gets unless it sets them itself
+ *   epochs: 20
+ *   master: local[2]
+ * entries:
+ *   - name: adk-snr0.1               # folder name under B (letters, digits, . _ -); default entry1, entry2, ...
+ *     structure: adk.pdb             # base structure; default the bundled demo structure (1AKE chain A)
+ *     motion: {hinge: A:122-159, axis: "A:121,A:160", angles: "-20:20"}   # default with the bundled structure
+ *   # motion: {conformations: [open.pdb, closed.pdb]}                     # discrete (no `structure`)
+ *     n_particles: 1000
+ *     box: 64                        # px
+ *     apix: 2.0                      # Å/px
+ *     snr: 0.1
+ *     seed: 0                        # simulation, training (unless the train config has one) and k-means seed
+ *     epochs: 20                     # default: the train config's (300)
+ *     train: run.yaml                # a train config file, or the config inline as a map
+ *     master: local[2]               # Spark master of ingest, training and evaluate (spark://host:7077, yarn, ...)
+ *     train_master: jvm              # default: master; jvm = train in one JVM on the driver
+ *     shard_mb: 128                  # ingest --shard-mb
+ *     truth_particles: 200           # particles compared with their true structure and map (evenly spaced)
+ *     truth_bins: 20                 # hinge: true maps at the centres of this many angle bins
+ *     evaluate: {clusters: 10, pcs: 2, traversal_steps: 10, rows_per_task: 64, batch: 64,
+ *                distance: ["lid=A:122-159,A:1-29"], no_volumes: false, sample: false}
+ * </pre>
+ * Relative paths are resolved against the spec file's folder. An entry's key replaces the default's (no deep merge).
+ */
+final class BenchmarkSpec {
+    static final String BUNDLED = "bundled:1ake_A.pdb";
+    static final String DEMO_HINGE = "A:122-159", DEMO_AXIS = "A:121,A:160", DEMO_ANGLES = "-20:20";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern MASTER = Pattern.compile("local(\\[(\\d+|\\*)(,\\d+)?])?|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Top level of the file. */
+    public static final class Raw {
+        public String title;
+        public JsonNode defaults;
+        public List<JsonNode> entries;
+    }
+
+    /** One entry as written (every key optional). */
+    public static final class RawEntry {
+        public String name;
+        public String structure;
+        public RawMotion motion;
+        public Integer nParticles;
+        public Integer box;
+        public Double apix;
+        public Double snr;
+        public Long seed;
+        public Integer epochs;
+        public JsonNode train;
+        public String master;
+        public String trainMaster;
+        public Integer shardMb;
+        public Integer truthParticles;
+        public Integer truthBins;
+        public RawEvaluate evaluate;
+    }
+
+    public static final class RawMotion {
+        public String hinge;
+        public String axis;
+        public String angles;
+        public List<String> conformations;
+    }
+
+    public static final class RawEvaluate {
+        public Integer clusters;
+        public Integer pcs;
+        public Integer traversalSteps;
+        public Long rowsPerTask;
+        public Integer batch;
+        public List<String> distance;
+        public Boolean noVolumes;
+        public Boolean sample;
+    }
+
+    /** A validated entry with every default applied. */
+    record Entry(String name, Path structure, String hinge, String axis, double[] angles, List<Path> conformations,
+                 int nParticles, int box, double apix, double snr, long seed, Integer epochs, Path trainFile,
+                 JsonNode trainInline, boolean trainHasSeed, String master, String trainMaster, Integer shardMb,
+                 int truthParticles, int truthBins, RawEvaluate evaluate) {
+        boolean bundled() { return structure == null; }
+
+        boolean discrete() { return conformations != null; }
+
+        String motionLabel() { return discrete() ? "discrete(" + conformations.size() + ")" : "hinge " + hinge; }
+
+        String structureLabel() {
+            if (discrete()) return conformations.get(0).getFileName().toString() + " (+" + (conformations.size() - 1) + ")";
+            return bundled() ? "1ake_A (bundled)" : structure.getFileName().toString();
+        }
+
+        /** k for k-means: the spec's, else the number of conformations (discrete), else evaluate's default (10). */
+        Integer clusters() {
+            if (evaluate != null && evaluate.clusters != null) return evaluate.clusters;
+            return discrete() ? conformations.size() : null;
+        }
+    }
+
+    final Path file;
+    final String title;
+    final List<Entry> entries;
+
+    private BenchmarkSpec(Path file, String title, List<Entry> entries) {
+        this.file = file;
+        this.title = title;
+        this.entries = entries;
+    }
+
+    static BenchmarkSpec read(Path file) {
+        if (!Files.isRegularFile(file)) throw new InputException(file, null, "spec file not found");
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new InputException(file, null, "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (root == null || !root.isObject()) throw new InputException(file, null, "expected a map with the key 'entries'");
+        Raw raw = bind(file, "", root, Raw.class);
+        if (raw.entries == null || raw.entries.isEmpty())
+            throw new InputException(file, "key 'entries'", "needs at least one entry");
+        if (raw.defaults != null) {
+            if (!raw.defaults.isObject()) throw new InputException(file, "key 'defaults'", "expected a map of entry keys");
+            RawEntry d = bind(file, "defaults.", raw.defaults, RawEntry.class);
+            if (d.name != null) throw new InputException(file, "key 'defaults.name'", "every entry needs its own name");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        List<Entry> entries = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < raw.entries.size(); i++) {
+            JsonNode node = raw.entries.get(i);
+            String at = "entries[" + i + "]";
+            if (!node.isObject()) throw new InputException(file, "key '" + at + "'", "expected a map of entry keys");
+            ObjectNode merged = ((ObjectNode) node).deepCopy();
+            if (raw.defaults != null)
+                for (Iterator<Map.Entry<String, JsonNode>> it = raw.defaults.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> f = it.next();
+                    if (!merged.has(f.getKey())) merged.set(f.getKey(), f.getValue());
+                }
+            Entry e = resolve(file, dir, at, i, bind(file, at + ".", merged, RawEntry.class));
+            if (!names.add(e.name())) throw new InputException(file, "key '" + at + ".name'", "duplicate entry name '" + e.name() + "'");
+            entries.add(e);
+        }
+        return new BenchmarkSpec(file, raw.title == null ? "cryoSPHERE benchmark" : raw.title, List.copyOf(entries));
+    }
+
+    private static <T> T bind(Path file, String prefix, JsonNode node, Class<T> type) {
+        try {
+            return YAML.treeToValue(node, type);
+        } catch (UnrecognizedPropertyException e) {
+            String p = path(e);
+            String key = prefix + (p.isEmpty() ? "" : p.substring(0, p.length() - e.getPropertyName().length())) + e.getPropertyName();
+            throw new InputException(file, "key '" + key + "'", "unknown setting (known: " + e.getKnownPropertyIds() + ")");
+        } catch (JsonMappingException e) {
+            throw new InputException(file, "key '" + prefix + path(e) + "'", e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InputException(file, null, e.getMessage(), e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) sb.append(sb.length() > 0 ? "." : "").append(r.getFieldName());
+            else sb.append('[').append(r.getIndex()).append(']');
+        }
+        return sb.toString();
+    }
+
+    private static Entry resolve(Path file, Path dir, String at, int i, RawEntry r) {
+        String name = r.name == null ? "entry" + (i + 1) : r.name;
+        if (!NAME.matcher(name).matches())
+            throw new InputException(file, "key '" + at + ".name'", "'" + name + "': use letters, digits, '.', '_' and '-' (it names a folder)");
+        at = at + " (" + name + ")";
+        Path structure = null;
+        List<Path> conformations = null;
+        String hinge = null, axis = null;
+        double[] angles = null;
+        RawMotion m = r.motion;
+        if (m != null && m.conformations != null) {
+            if (m.hinge != null || m.axis != null || m.angles != null)
+                throw bad(file, at, "motion", "give either hinge (with axis and angles) or conformations, not both");
+            if (r.structure != null)
+                throw bad(file, at, "structure", "with motion.conformations the base structure is the first conformation: leave 'structure' out");
+            if (m.conformations.size() < 2) throw bad(file, at, "motion.conformations", "needs at least two structures");
+            conformations = new ArrayList<>();
+            for (String c : m.conformations) conformations.add(existing(file, at, "motion.conformations", dir, c));
+            int n = -1;
+            for (Path c : conformations) {
+                int size = AtomicModel.read(c).size();
+                if (n >= 0 && size != n) throw bad(file, at, "motion.conformations", c + " has " + size + " residues, the first has " + n);
+                n = size;
+            }
+        } else {
+            if (r.structure != null) structure = existing(file, at, "structure", dir, r.structure);
+            if (m == null || m.hinge == null) {
+                if (structure != null)
+                    throw bad(file, at, "motion", "required with a structure of your own: {hinge: SEL, axis: RES,RES, angles: MIN:MAX} or {conformations: [...]}");
+                if (m != null && (m.axis != null || m.angles != null)) throw bad(file, at, "motion.hinge", "missing (the residues that move)");
+                hinge = DEMO_HINGE;
+                axis = DEMO_AXIS;
+                angles = Ranges.parse("motion.angles", DEMO_ANGLES);
+            } else {
+                if (m.axis == null) throw bad(file, at, "motion.axis", "missing: two residues whose CA define the hinge axis, e.g. \"A:121,A:160\"");
+                hinge = m.hinge;
+                axis = m.axis;
+                try {
+                    angles = Ranges.parse("motion.angles", m.angles == null ? DEMO_ANGLES : m.angles);
+                } catch (InputException e) {
+                    throw bad(file, at, "motion.angles", "expected MIN:MAX in degrees, got '" + m.angles + "'");
+                }
+                try {
+                    AtomicModel base = structure == null ? bundledModel() : AtomicModel.read(structure);
+                    SimulateCommand.hingeMotion(base, hinge, axis, m.angles == null ? DEMO_ANGLES : m.angles);
+                } catch (InputException | IllegalArgumentException e) {
+                    throw bad(file, at, "motion", e.getMessage());
+                }
+            }
+        }
+        int n = positive(file, at, "n_particles", r.nParticles, 1000, 10);
+        int box = positive(file, at, "box", r.box, 64, 8);
+        double apix = r.apix == null ? 2.0 : r.apix;
+        if (!(apix > 0) || !Double.isFinite(apix)) throw bad(file, at, "apix", "must be a positive number of Å per pixel, got " + apix);
+        double snr = r.snr == null ? 0.1 : r.snr;
+        if (!(snr >= 0) || !Double.isFinite(snr)) throw bad(file, at, "snr", "must be >= 0 (0 = no noise), got " + snr);
+        Integer epochs = r.epochs == null ? null : positive(file, at, "epochs", r.epochs, 1, 1);
+        String master = r.master == null ? "local[*]" : r.master.trim();
+        if (!MASTER.matcher(master).matches())
+            throw bad(file, at, "master", "'" + master + "': expected local[N], local[*], spark://host:port, yarn or k8s://...");
+        String trainMaster = r.trainMaster == null ? master : r.trainMaster.trim();
+        if (!trainMaster.equals("jvm") && !MASTER.matcher(trainMaster).matches())
+            throw bad(file, at, "train_master", "'" + trainMaster + "': expected jvm (one JVM) or a Spark master");
+        Integer shard = r.shardMb == null ? null : positive(file, at, "shard_mb", r.shardMb, 1, 1);
+        int truthParticles = r.truthParticles == null ? 200 : r.truthParticles;
+        if (truthParticles < 0) throw bad(file, at, "truth_particles", "must be >= 0 (0: no comparison with the truth), got " + truthParticles);
+        int truthBins = positive(file, at, "truth_bins", r.truthBins, 20, 1);
+        RawEvaluate ev = r.evaluate;
+        if (ev != null) {
+            if (ev.clusters != null) positive(file, at, "evaluate.clusters", ev.clusters, 1, 1);
+            if (ev.pcs != null) positive(file, at, "evaluate.pcs", ev.pcs, 1, 1);
+            if (ev.traversalSteps != null) positive(file, at, "evaluate.traversal_steps", ev.traversalSteps, 1, 1);
+            if (ev.batch != null) positive(file, at, "evaluate.batch", ev.batch, 1, 1);
+            if (ev.rowsPerTask != null && ev.rowsPerTask < 1) throw bad(file, at, "evaluate.rows_per_task", "must be >= 1");
+        }
+        if (conformations != null && ev != null && ev.clusters != null && ev.clusters < 1)
+            throw bad(file, at, "evaluate.clusters", "must be >= 1");
+        Path trainFile = null;
+        JsonNode inline = null;
+        boolean trainSeed = false;
+        if (r.train != null && !r.train.isNull()) {
+            if (r.train.isTextual()) {
+                trainFile = existing(file, at, "train", dir, r.train.asText());
+                RunConfig.read(trainFile);
+                try {
+                    JsonNode t = YAML.readTree(trainFile.toFile());
+                    trainSeed = t != null && t.has("seed");
+                } catch (IOException e) {
+                    throw new InputException(trainFile, null, e.getMessage(), e);
+                }
+            } else if (r.train.isObject()) {
+                inline = r.train;
+                trainSeed = inline.has("seed");
+                try {
+                    Path tmp = Files.createTempFile("benchmark-train", ".yaml");
+                    try {
+                        YAML.writeValue(tmp.toFile(), inline);
+                        RunConfig.read(tmp);
+                    } finally {
+                        Files.deleteIfExists(tmp);
+                    }
+                } catch (InputException e) {
+                    throw new InputException(file, at + ", train", e.where() == null ? e.getMessage()
+                            : e.getMessage().substring(e.getMessage().indexOf(e.where())));
+                } catch (IOException e) {
+                    throw new InputException(file, at + ", train", e.getMessage(), e);
+                }
+            } else {
+                throw bad(file, at, "train", "expected a train config file or an inline map of its keys");
+            }
+        }
+        return new Entry(name, structure, hinge, axis, angles, conformations, n, box, apix, snr,
+                r.seed == null ? 0 : r.seed, epochs, trainFile, inline, trainSeed, master, trainMaster, shard,
+                Math.min(truthParticles, n), truthBins, ev);
+    }
+
+    static AtomicModel bundledModel() {
+        try (var in = BenchmarkSpec.class.getResourceAsStream("/demo/1ake_A.pdb")) {
+            if (in == null) throw new IllegalStateException("bundled demo structure missing from the jar");
+            Path tmp = Files.createTempFile("1ake_A", ".pdb");
+            try {
+                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return AtomicModel.read(tmp);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path existing(Path file, String at, String key, Path dir, String p) {
+        Path q = dir.resolve(p).normalize();
+        if (!Files.isRegularFile(q)) throw bad(file, at, key, "file not found: " + q);
+        return q;
+    }
+
+    private static int positive(Path file, String at, String key, Integer v, int dflt, int min) {
+        int x = v == null ? dflt : v;
+        if (x < min) throw bad(file, at, key, String.format(Locale.ROOT, "must be >= %d, got %d", min, x));
+        return x;
+    }
+
+    private static InputException bad(Path file, String at, String key, String problem) {
+        return new InputException(file, at + ", key '" + key + "'", problem);
+    }
+}

@@ -1,0 +1,337 @@
+package dev.cryosphere.cli;
+
+import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.format.MrcWriter;
+import dev.cryosphere.core.format.Volume;
+import dev.cryosphere.core.physics.Fsc;
+import dev.cryosphere.core.physics.GaussianVolume;
+import dev.cryosphere.core.simulate.HingeMotion;
+import dev.cryosphere.evaluate.job.ParticleTask;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Ground truth of a simulated benchmark entry and the scores against it. The truth is what `simulate` wrote:
+ * ground_truth.csv (per particle: conformation, hinge angle), base.pdb and conformations/. True structures are the
+ * simulator's own ({@link HingeMotion#at} of the particle's angle, or its conformation); true maps are Gaussian maps of
+ * them (hinge: at the centre of the particle's angle bin, {@code truth_bins} bins over the range, as CryoBench's
+ * discretised sets).
+ */
+final class BenchmarkTruth {
+    /** Per particle of the simulation, dataset order (particle_index = row). */
+    final int[] conformation;
+    final double[] angle;
+    final AtomicModel base;
+    final HingeMotion hinge;          // null for discrete entries
+    final List<double[]> conformations; // discrete: coordinates of each conformation
+    final BenchmarkSpec.Entry entry;
+
+    private BenchmarkTruth(BenchmarkSpec.Entry e, int[] conformation, double[] angle, AtomicModel base, HingeMotion hinge,
+                           List<double[]> conformations) {
+        this.entry = e;
+        this.conformation = conformation;
+        this.angle = angle;
+        this.base = base;
+        this.hinge = hinge;
+        this.conformations = conformations;
+    }
+
+    /** Reads the simulation folder of an entry. */
+    static BenchmarkTruth read(BenchmarkSpec.Entry e, Path sim) throws IOException {
+        List<String> lines = Files.readAllLines(sim.resolve("ground_truth.csv"));
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        int ci = header.indexOf("conformation"), ai = header.indexOf("hinge_angle_deg"), pi = header.indexOf("particle_index");
+        int n = lines.size() - 1;
+        int[] conf = new int[n];
+        double[] angle = new double[n];
+        for (int i = 0; i < n; i++) {
+            String[] f = lines.get(i + 1).split(",", -1);
+            if (Integer.parseInt(f[pi]) != i) throw new IllegalStateException("ground_truth.csv: row " + (i + 2) + " is not particle " + i);
+            conf[i] = Integer.parseInt(f[ci]);
+            angle[i] = f[ai].isEmpty() ? Double.NaN : Double.parseDouble(f[ai]);
+        }
+        AtomicModel base = AtomicModel.read(sim.resolve("base.pdb"));
+        HingeMotion h = null;
+        List<double[]> confs = null;
+        if (e.discrete()) {
+            confs = new ArrayList<>();
+            for (int k = 0; k < e.conformations().size(); k++)
+                confs.add(AtomicModel.read(sim.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb", k))).coordinates());
+        } else {
+            h = SimulateCommand.hingeMotion(base, e.hinge(), e.axis(), e.angles()[0] + ":" + e.angles()[1]);
+        }
+        return new BenchmarkTruth(e, conf, angle, base, h, confs);
+    }
+
+    int count() { return conformation.length; }
+
+    /** The particles compared with the truth: {@code truth_particles} evenly spaced indices. */
+    long[] particles() {
+        int m = entry.truthParticles(), n = count();
+        long[] p = new long[m];
+        for (int k = 0; k < m; k++) p[k] = (long) Math.floor((double) k * n / m);
+        return p;
+    }
+
+    /** The true structure of particle {@code i}. */
+    double[] structure(int i) {
+        return hinge != null ? hinge.at(angle[i]) : conformations.get(conformation[i]);
+    }
+
+    /** Bin of particle {@code i}'s truth map: its conformation, or its hinge-angle bin. */
+    int mapBin(int i) {
+        if (hinge == null) return conformation[i];
+        double lo = entry.angles()[0], hi = entry.angles()[1];
+        if (hi <= lo) return 0;
+        return (int) Math.min(entry.truthBins() - 1, Math.max(0, Math.floor((angle[i] - lo) / (hi - lo) * entry.truthBins())));
+    }
+
+    double[] mapStructure(int bin) {
+        if (hinge == null) return conformations.get(bin);
+        double lo = entry.angles()[0], hi = entry.angles()[1];
+        return hinge.at(hi <= lo ? lo : lo + (bin + 0.5) * (hi - lo) / entry.truthBins());
+    }
+
+    /**
+     * Writes DIR/maps/*.mrc (one per bin used by the compared particles), DIR/labels.csv (particle_index,map) and
+     * DIR/particles.txt (the compared particle indices, for evaluate --structures indices=FILE).
+     */
+    void writeMaps(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("maps"));
+        StringBuilder labels = new StringBuilder("particle_index,map\n"), list = new StringBuilder("particle_index\n");
+        Map<Integer, String> written = new HashMap<>();
+        for (long p : particles()) {
+            int bin = mapBin((int) p);
+            String name = written.computeIfAbsent(bin, b -> {
+                String f = String.format(Locale.ROOT, hinge == null ? "conformation_%03d.mrc" : "bin_%03d.mrc", b);
+                Volume v = GaussianVolume.render(mapStructure(b), base.amplitudes(), entry.box(), entry.apix(), 2.0);
+                MrcWriter.writeVolume(dir.resolve("maps").resolve(f), v);
+                return f;
+            });
+            labels.append(p).append(',').append(name).append('\n');
+            list.append(p).append('\n');
+        }
+        Files.writeString(dir.resolve("labels.csv"), labels);
+        Files.writeString(dir.resolve("particles.txt"), list);
+    }
+
+    /** Scores of one entry (NaN where not measured). */
+    record Scores(double spearman, double kmeansAccuracy, int compared, double res05, double res0143, double auc,
+                  double baseRes0143, double baseAuc, double rmsd, double baseRmsd, double imagesPerSecond, double loss,
+                  double[] pc1) {}
+
+    Scores score(Path eval, Path run, Path truthDir) throws IOException {
+        Map<Long, double[]> clusters = readCsv(eval.resolve("clusters.csv"), "cluster", "pc1");
+        int n = count();
+        double[] pc1 = new double[n];
+        int[] cluster = new int[n];
+        Arrays.fill(pc1, Double.NaN);
+        for (Map.Entry<Long, double[]> c : clusters.entrySet()) {
+            int i = (int) (long) c.getKey();
+            cluster[i] = (int) c.getValue()[0];
+            pc1[i] = c.getValue()[1];
+        }
+        if (clusters.size() != n) throw new IllegalStateException("clusters.csv has " + clusters.size() + " rows, the simulation " + n);
+        double spearman = Double.NaN, accuracy = Double.NaN;
+        if (hinge != null) spearman = Math.abs(spearman(pc1, angle));
+        else accuracy = clusterAccuracy(cluster, conformation);
+
+        int compared = 0;
+        double res05 = Double.NaN, res0143 = Double.NaN, auc = Double.NaN, baseRes = Double.NaN, baseAuc = Double.NaN;
+        double rmsd = Double.NaN, baseRmsd = Double.NaN;
+        long[] sel = particles();
+        if (sel.length > 0) {
+            Map<Long, double[]> fsc = readCsv(eval.resolve("fsc_per_particle.csv"), "res_0.5", "res_0.143", "auc");
+            compared = fsc.size();
+            res05 = median(fsc.values().stream().mapToDouble(v -> v[0]).toArray());
+            res0143 = median(fsc.values().stream().mapToDouble(v -> v[1]).toArray());
+            auc = fsc.values().stream().mapToDouble(v -> v[2]).average().orElse(Double.NaN);
+            // the base structure's map against the same truth maps: what "no motion at all" scores
+            Volume baseMap = GaussianVolume.render(base.coordinates(), base.amplitudes(), entry.box(), entry.apix(), 2.0);
+            Map<Integer, Fsc.Curve> byBin = new HashMap<>();
+            double[] bRes = new double[sel.length], bAuc = new double[sel.length];
+            for (int k = 0; k < sel.length; k++) {
+                int bin = mapBin((int) sel[k]);
+                Fsc.Curve c = byBin.computeIfAbsent(bin, b -> Fsc.compute(baseMap, readMap(truthDir.resolve("maps").resolve(
+                        String.format(Locale.ROOT, hinge == null ? "conformation_%03d.mrc" : "bin_%03d.mrc", b)))));
+                bRes[k] = c.resolutionAt(0.143);
+                bAuc[k] = ParticleTask.auc(c);
+            }
+            baseRes = median(bRes);
+            baseAuc = Arrays.stream(bAuc).average().orElse(Double.NaN);
+
+            Map<Long, float[]> predicted = readStructures(eval.resolve("structures.parquet"));
+            double[] r = new double[predicted.size()], b = new double[predicted.size()];
+            double[] baseXyz = base.coordinates();
+            int k = 0;
+            for (Map.Entry<Long, float[]> p : predicted.entrySet()) {
+                double[] truth = structure((int) (long) p.getKey());
+                r[k] = rmsd(p.getValue(), truth);
+                b[k++] = rmsd(baseXyz, truth);
+            }
+            rmsd = median(r);
+            baseRmsd = median(b);
+        }
+        double[] last = lastMetrics(run.resolve("metrics.csv"));
+        return new Scores(spearman, accuracy, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1);
+    }
+
+    private static Volume readMap(Path p) {
+        return Volume.read(p);
+    }
+
+    /** Last row of metrics.csv: {loss, images_per_s}. */
+    static double[] lastMetrics(Path metrics) throws IOException {
+        List<String> lines = Files.readAllLines(metrics);
+        List<String> h = Arrays.asList(lines.get(0).split(","));
+        String[] f = lines.get(lines.size() - 1).split(",", -1);
+        return new double[]{num(f[h.indexOf("loss")]), num(f[h.indexOf("images_per_s")])};
+    }
+
+    /** Rows of a CSV keyed by its first column (particle_index), with the named columns. */
+    static Map<Long, double[]> readCsv(Path csv, String... columns) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        List<String> h = Arrays.asList(lines.get(0).split(","));
+        int[] idx = new int[columns.length];
+        for (int c = 0; c < columns.length; c++) {
+            idx[c] = h.indexOf(columns[c]);
+            if (idx[c] < 0) throw new IllegalStateException(csv + ": no column " + columns[c]);
+        }
+        Map<Long, double[]> out = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) continue;
+            String[] f = line.split(",", -1);
+            double[] v = new double[columns.length];
+            for (int c = 0; c < columns.length; c++) v[c] = num(f[idx[c]]);
+            out.put(Long.parseLong(f[0]), v);
+        }
+        return out;
+    }
+
+    private static double num(String s) {
+        return s.isEmpty() || s.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(s);
+    }
+
+    /** structures.parquet written by evaluate (Spark's part files): particle_index → flat coordinates. */
+    static Map<Long, float[]> readStructures(Path dir) throws IOException {
+        Map<Long, float[]> out = new java.util.TreeMap<>();
+        List<Path> parts;
+        try (Stream<Path> s = Files.list(dir)) {
+            parts = s.filter(p -> p.getFileName().toString().endsWith(".parquet") && !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+        for (Path part : parts) {
+            try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(),
+                    new org.apache.hadoop.fs.Path(part.toUri())).withConf(new Configuration()).build()) {
+                for (Group g = r.read(); g != null; g = r.read()) {
+                    Group list = g.getGroup("coordinates", 0);
+                    int m = list.getFieldRepetitionCount(0);
+                    float[] xyz = new float[m];
+                    for (int i = 0; i < m; i++) xyz[i] = list.getGroup(0, i).getFloat(0, 0);
+                    out.put(g.getLong("particle_index", 0), xyz);
+                }
+            }
+        }
+        return out;
+    }
+
+    static double rmsd(float[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) d[i] = a[i];
+        return rmsd(d, b);
+    }
+
+    /** CA RMSD without superposition: predicted and true structures are in the same (box) frame. */
+    static double rmsd(double[] a, double[] b) {
+        if (a.length != b.length) throw new IllegalStateException("structures differ in size: " + a.length / 3 + " vs " + b.length / 3 + " residues");
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+        return Math.sqrt(s / (a.length / 3));
+    }
+
+    static double median(double[] v) {
+        double[] f = Arrays.stream(v).filter(Double::isFinite).sorted().toArray();
+        if (f.length == 0) return Double.NaN;
+        return f.length % 2 == 1 ? f[f.length / 2] : 0.5 * (f[f.length / 2 - 1] + f[f.length / 2]);
+    }
+
+    /** Spearman rank correlation (average ranks for ties) over the pairs where both are finite. */
+    static double spearman(double[] x, double[] y) {
+        int n = 0;
+        for (int i = 0; i < x.length; i++) if (Double.isFinite(x[i]) && Double.isFinite(y[i])) n++;
+        double[] a = new double[n], b = new double[n];
+        for (int i = 0, k = 0; i < x.length; i++) if (Double.isFinite(x[i]) && Double.isFinite(y[i])) { a[k] = x[i]; b[k++] = y[i]; }
+        return pearson(ranks(a), ranks(b));
+    }
+
+    static double[] ranks(double[] v) {
+        Integer[] order = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) order[i] = i;
+        Arrays.sort(order, (p, q) -> Double.compare(v[p], v[q]));
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; ) {
+            int j = i;
+            while (j + 1 < v.length && v[order[j + 1]] == v[order[i]]) j++;
+            double avg = 0.5 * (i + j) + 1;
+            for (int k = i; k <= j; k++) r[order[k]] = avg;
+            i = j + 1;
+        }
+        return r;
+    }
+
+    static double pearson(double[] a, double[] b) {
+        int n = a.length;
+        if (n < 2) return Double.NaN;
+        double ma = Arrays.stream(a).average().orElse(0), mb = Arrays.stream(b).average().orElse(0);
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < n; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return saa == 0 || sbb == 0 ? 0 : sab / Math.sqrt(saa * sbb);
+    }
+
+    /**
+     * Fraction of particles whose k-means cluster maps to their true conformation under the best one-to-one
+     * assignment of clusters to conformations (exhaustive for up to 8 clusters; clusters beyond the number of
+     * conformations count as wrong). More than 8 clusters: each cluster takes its majority conformation (purity).
+     */
+    static double clusterAccuracy(int[] cluster, int[] truth) {
+        int k = Arrays.stream(cluster).max().orElse(0) + 1, c = Arrays.stream(truth).max().orElse(0) + 1;
+        int[][] count = new int[k][c];
+        for (int i = 0; i < cluster.length; i++) count[cluster[i]][truth[i]]++;
+        if (k > 8) {
+            int s = 0;
+            for (int[] row : count) s += Arrays.stream(row).max().orElse(0);
+            return (double) s / cluster.length;
+        }
+        int[] assign = new int[k];
+        return (double) best(count, assign, 0, new boolean[c]) / cluster.length;
+    }
+
+    private static int best(int[][] count, int[] assign, int j, boolean[] used) {
+        if (j == count.length) return 0;
+        int b = best(count, assign, j + 1, used); // cluster j maps to no conformation
+        for (int t = 0; t < used.length; t++) {
+            if (used[t]) continue;
+            used[t] = true;
+            b = Math.max(b, count[j][t] + best(count, assign, j + 1, used));
+            used[t] = false;
+        }
+        return b;
+    }
+}
