@@ -39,7 +39,7 @@ class ReportChromiumTest {
         assertEquals(0, c.exitCode(), c.err());
         String url = eval.resolve("report.html").toUri().toString();
 
-        String dom = chromium(List.of("--dump-dom", url), null);
+        String dom = chromium(dir, List.of("--dump-dom", url), null);
         Matcher m = Pattern.compile("<svg[^>]*class=\"chart\"[^>]*>(.*?)</svg>", Pattern.DOTALL).matcher(dom);
         int charts = 0;
         while (m.find()) {
@@ -54,7 +54,7 @@ class ReportChromiumTest {
         assertFalse(dom.matches("(?s).*(src|href)=\"https?:.*"), "no network references");
 
         Path png = dir.resolve("report.png");
-        chromium(List.of("--screenshot=" + png, "--window-size=1200,3000", url), png);
+        chromium(dir, List.of("--screenshot=" + png, "--window-size=1200,3000", url), png);
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(1200, img.getWidth());
         Set<Integer> colours = new HashSet<>();
@@ -62,7 +62,8 @@ class ReportChromiumTest {
         assertTrue(colours.size() > 50, "a drawn page, not a blank one: " + colours.size() + " colours");
     }
 
-    private String chromium(List<String> args, Path expectFile) throws Exception {
+    /** Runs headless Chromium with {@code args} (scratch files in {@code dir}); returns its standard output. */
+    static String chromium(Path dir, List<String> args, Path expectFile) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--user-data-dir=" + Files.createTempDirectory(dir, "chrome")));

@@ -1,0 +1,27 @@
+package dev.cryosphere.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The benchmark's scores on hand-made inputs. */
+class BenchmarkTruthTest {
+    @Test
+    void spearmanUsesAverageRanksAndSkipsNonFinitePairs() {
+        assertEquals(1.0, BenchmarkTruth.spearman(new double[]{1, 2, 3, 4}, new double[]{10, 20, 30, 1000}), 1e-12);
+        assertEquals(-1.0, BenchmarkTruth.spearman(new double[]{1, 2, 3, Double.NaN}, new double[]{3, 2, 1, 0}), 1e-12);
+        assertArrayEquals(new double[]{1, 2.5, 2.5, 4}, BenchmarkTruth.ranks(new double[]{0, 5, 5, 9}), 1e-12);
+        // x = 1,2,3,4 against y with a tie: ranks 1, 2.5, 2.5, 4 → Pearson of the ranks
+        double r = BenchmarkTruth.spearman(new double[]{1, 2, 3, 4}, new double[]{0, 5, 5, 9});
+        assertEquals(4.5 / Math.sqrt(5 * 4.5), r, 1e-12);
+    }
+
+    @Test
+    void clusterAccuracyTakesTheBestOneToOneAssignment() {
+        // clusters are labelled the other way round: still 5/6 right
+        assertEquals(5.0 / 6, BenchmarkTruth.clusterAccuracy(new int[]{1, 1, 1, 0, 0, 1}, new int[]{0, 0, 0, 1, 1, 1}), 1e-12);
+        // three clusters on two states: the third cluster counts as wrong
+        assertEquals(4.0 / 6, BenchmarkTruth.clusterAccuracy(new int[]{0, 0, 2, 1, 1, 2}, new int[]{0, 0, 0, 1, 1, 1}), 1e-12);
+        assertEquals(0.5, BenchmarkTruth.median(new double[]{1, 0, Double.NaN}), 1e-12);
+    }
+}
