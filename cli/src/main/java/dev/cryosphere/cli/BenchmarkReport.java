@@ -23,10 +23,11 @@ final class BenchmarkReport {
                 BenchmarkCommand.num(e.snr()), String.valueOf(e.seed()), r.epochs == null ? "" : String.valueOf(r.epochs),
                 e.master(), e.trainMaster()));
         if (s == null) {
-            for (int i = 0; i < 10; i++) v.add("");
+            for (int i = 0; i < 12; i++) v.add("");
             v.add("");
         } else {
-            v.addAll(List.of(f(s.spearman(), 4), f(s.kmeansAccuracy(), 4), String.valueOf(s.compared()), f(s.res05(), 3),
+            v.addAll(List.of(f(s.spearman(), 4), f(s.kmeansAccuracy(), 4), f(s.segmentSeparation(), 4),
+                    f(s.distanceSpearman(), 4), String.valueOf(s.compared()), f(s.res05(), 3),
                     f(s.res0143(), 3), f(s.auc(), 5), f(s.baseRes0143(), 3), f(s.baseAuc(), 5), f(s.rmsd(), 3),
                     f(s.baseRmsd(), 3), f(s.imagesPerSecond(), 2)));
         }
@@ -82,8 +83,12 @@ final class BenchmarkReport {
         h.heading("Scores");
         h.figure(Svg.barChart("Latent vs truth", "score (0…1)", names, List.of(
                 series("|Spearman| (hinge)", rows, s -> s.spearman()),
-                series("k-means acc.", rows, s -> s.kmeansAccuracy()))),
-                "Hinge entries: |Spearman| of latent PC1 against the true angle; discrete entries: k-means accuracy.");
+                series("k-means acc.", rows, s -> s.kmeansAccuracy()),
+                series("segment separation", rows, s -> s.segmentSeparation()),
+                series("|Spearman| distance", rows, s -> s.distanceSpearman()))),
+                "Hinge entries: |Spearman| of latent PC1 against the true angle; segment separation = fraction of the moving "
+                        + "residues in segments that are at least 90 % moving residues; |Spearman| of the first --distance "
+                        + "against the true angle. Discrete entries: k-means accuracy.");
         h.figure(Svg.barChart("CA-RMSD to the true structures (median)", "Å", names, List.of(
                 series("model", rows, s -> s.rmsd()), series("base structure", rows, s -> s.baseRmsd()))),
                 "Per-particle predicted structure vs the simulator's structure of that particle, no superposition.");

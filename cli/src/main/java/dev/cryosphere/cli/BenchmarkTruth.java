@@ -7,6 +7,7 @@ import dev.cryosphere.core.physics.Fsc;
 import dev.cryosphere.core.physics.GaussianVolume;
 import dev.cryosphere.core.simulate.HingeMotion;
 import dev.cryosphere.evaluate.job.ParticleTask;
+import dev.cryosphere.trainer.run.TrainedModel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -130,7 +131,7 @@ final class BenchmarkTruth {
     }
 
     /** Scores of one entry (NaN where not measured). */
-    record Scores(double spearman, double kmeansAccuracy, int compared, double res05, double res0143, double auc,
+    record Scores(double spearman, double kmeansAccuracy, double segmentSeparation, double distanceSpearman, int compared, double res05, double res0143, double auc,
                   double baseRes0143, double baseAuc, double rmsd, double baseRmsd, double imagesPerSecond, double loss,
                   double[] pc1) {}
 
@@ -147,8 +148,22 @@ final class BenchmarkTruth {
         }
         if (clusters.size() != n) throw new IllegalStateException("clusters.csv has " + clusters.size() + " rows, the simulation " + n);
         double spearman = Double.NaN, accuracy = Double.NaN;
-        if (hinge != null) spearman = Math.abs(spearman(pc1, angle));
-        else accuracy = clusterAccuracy(cluster, conformation);
+        double separation = Double.NaN, distance = Double.NaN;
+        if (hinge != null) {
+            spearman = Math.abs(spearman(pc1, angle));
+            separation = segmentSeparation(meanSegments(run), hinge.moving());
+            Path dist = eval.resolve("distances.csv");
+            if (Files.exists(dist)) {
+                List<String> lines = Files.readAllLines(dist);
+                String first = lines.get(0).split(",")[1];
+                double[] d = new double[n];
+                Arrays.fill(d, Double.NaN);
+                for (Map.Entry<Long, double[]> c : readCsv(dist, first).entrySet()) d[(int) (long) c.getKey()] = c.getValue()[0];
+                distance = Math.abs(spearman(d, angle));
+            }
+        } else {
+            accuracy = clusterAccuracy(cluster, conformation);
+        }
 
         int compared = 0;
         double res05 = Double.NaN, res0143 = Double.NaN, auc = Double.NaN, baseRes = Double.NaN, baseAuc = Double.NaN;
@@ -187,7 +202,38 @@ final class BenchmarkTruth {
             baseRmsd = median(b);
         }
         double[] last = lastMetrics(run.resolve("metrics.csv"));
-        return new Scores(spearman, accuracy, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1);
+        return new Scores(spearman, accuracy, separation, distance, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1);
+    }
+
+    /** Segment (argmax of the mean segmentation, noise 0) of each residue of the run's base structure. */
+    static int[] meanSegments(Path run) {
+        double[][] w = TrainedModel.load(run).segmentation(null);
+        int[] seg = new int[w.length];
+        for (int r = 0; r < w.length; r++)
+            for (int k = 1; k < w[r].length; k++) if (w[r][k] > w[r][seg[r]]) seg[r] = k;
+        return seg;
+    }
+
+    /** A segment counts as separate from the fixed residues when at least this fraction of its residues move. */
+    static final double SEPARATE_SEGMENT_PURITY = 0.9;
+
+    /**
+     * The fraction of the moving residues whose segment is made of moving residues (at least
+     * {@link #SEPARATE_SEGMENT_PURITY} of it), i.e. that the learned segmentation lets move apart from the fixed ones.
+     * A segment shared half and half with fixed residues scores 0 for its moving residues.
+     */
+    static double segmentSeparation(int[] segmentOf, int[] moving) {
+        int k = Arrays.stream(segmentOf).max().orElse(0) + 1;
+        int[] size = new int[k], movingIn = new int[k];
+        boolean[] isMoving = new boolean[segmentOf.length];
+        for (int r : moving) isMoving[r] = true;
+        for (int r = 0; r < segmentOf.length; r++) {
+            size[segmentOf[r]]++;
+            if (isMoving[r]) movingIn[segmentOf[r]]++;
+        }
+        int separate = 0;
+        for (int s = 0; s < k; s++) if (size[s] > 0 && movingIn[s] >= SEPARATE_SEGMENT_PURITY * size[s]) separate += movingIn[s];
+        return moving.length == 0 ? Double.NaN : (double) separate / moving.length;
     }
 
     private static Volume readMap(Path p) {

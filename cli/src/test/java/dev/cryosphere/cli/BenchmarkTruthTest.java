@@ -24,4 +24,23 @@ class BenchmarkTruthTest {
         assertEquals(4.0 / 6, BenchmarkTruth.clusterAccuracy(new int[]{0, 0, 2, 1, 1, 2}, new int[]{0, 0, 0, 1, 1, 1}), 1e-12);
         assertEquals(0.5, BenchmarkTruth.median(new double[]{1, 0, Double.NaN}), 1e-12);
     }
+
+    @Test
+    void segmentSeparationCountsMovingResiduesInSegmentsThatAreAtLeast90PercentMoving() {
+        // residues 0-9 fixed, 10-19 moving
+        int[] moving = java.util.stream.IntStream.range(10, 20).toArray();
+        int[] exact = new int[20], shifted = new int[20], merged = new int[20];
+        for (int r = 0; r < 20; r++) {
+            exact[r] = r < 10 ? 0 : 1;
+            shifted[r] = r < 9 ? 0 : 1;          // segment 1 = 1 fixed + 10 moving: 91 % moving, still separate
+            merged[r] = r < 5 ? 0 : 1;           // segment 1 = 5 fixed + 10 moving: not separate
+        }
+        assertEquals(1.0, BenchmarkTruth.segmentSeparation(exact, moving), 1e-12);
+        assertEquals(1.0, BenchmarkTruth.segmentSeparation(shifted, moving), 1e-12);
+        assertEquals(0.0, BenchmarkTruth.segmentSeparation(merged, moving), 1e-12);
+        // the moving residues split over a pure segment (12-19) and a mixed one (5-11: 5 fixed + 2 moving)
+        int[] split = new int[20];
+        for (int r = 0; r < 20; r++) split[r] = r < 5 ? 0 : r < 12 ? 1 : 2;
+        assertEquals(0.8, BenchmarkTruth.segmentSeparation(split, moving), 1e-12);
+    }
 }

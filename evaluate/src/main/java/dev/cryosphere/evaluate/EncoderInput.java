@@ -1,7 +1,7 @@
 package dev.cryosphere.evaluate;
 
 /**
- * The normalisation contract between a dataset and the encoder: the encoder sees the ingested image divided by the
+ * The normalisation contract between a dataset and the encoder: the encoder sees the ingested image scaled by N over the
  * run's {@code fStd} ({@code ModelConfig.fStd()}, copied from the dataset's {@code _dataset.json} normalisation when the
  * run was made), with fMu = 0, exactly as in training: it delegates to the trainer's {@code BatchBuilder.normalise},
  * the one definition. It deliberately takes the run's fStd, not the dataset's, because the weights were fitted to it.
@@ -9,7 +9,7 @@ package dev.cryosphere.evaluate;
 public final class EncoderInput {
     private EncoderInput() {}
 
-    /** A new array: {@code image[i] / fStd}. */
+    /** A new array: the image scaled as in training ({@code BatchBuilder.normalise}: image · N / fStd). */
     public static float[] normalise(float[] image, double fStd) {
         if (!(fStd > 0)) throw new IllegalArgumentException("fStd must be positive: " + fStd);
         return dev.cryosphere.trainer.run.BatchBuilder.normalise(image, fStd);

@@ -29,6 +29,11 @@ public final class HingeMotion implements Motion {
         this.maxDeg = maxDeg;
     }
 
+    /** Indices (model order) of the residues that move. */
+    public int[] moving() {
+        return moving.clone();
+    }
+
     /** The structure with the moving residues rotated by {@code angleDeg}. */
     public double[] at(double angleDeg) {
         double[] r = Rotations.fromAxisAngle(axis[0], axis[1], axis[2], Math.toRadians(angleDeg));

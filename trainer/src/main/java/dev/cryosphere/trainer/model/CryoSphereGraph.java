@@ -33,7 +33,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 public final class CryoSphereGraph {
     public static final String IMAGE = "image", LATENT_NOISE = "latentNoise", COND = "cond";
-    public static final String ENC_OUT = "encOut", DEC_OUT = "decOut", LOSS = "loss";
+    public static final String ENC_OUT = "encOut", DEC_OUT = "decOut", LOSS = "loss", Z = "z";
 
     private CryoSphereGraph() {}
 
@@ -62,7 +62,7 @@ public final class CryoSphereGraph {
             width = h;
         }
         g.addLayer(ENC_OUT, dense(width, layout.encoderWidth(), Activation.IDENTITY.getActivationFunction(), c), prev);
-        g.addVertex("z", new ReparamVertex(c.latentDim(), c.stdFloor()), ENC_OUT, LATENT_NOISE);
+        g.addVertex(Z, new ReparamVertex(c.latentDim(), c.stdFloor(), c.latentStdInit()), ENC_OUT, LATENT_NOISE);
         prev = "z";
         width = c.latentDim();
         i = 0;
@@ -101,6 +101,13 @@ public final class CryoSphereGraph {
             double[] v = new double[(int) w.length()];
             for (int i = 0; i < v.length; i++) v[i] = (2 * rng.nextDouble() - 1) * bound;
             w.assign(Nd4j.create(v, w.shape(), w.ordering()).castTo(w.dataType()));
+        }
+        // the posterior std at init (ModelConfig.latentStdInit): the bias of the encoder's std outputs
+        if (conf.getVertices().get(Z) instanceof ReparamVertex z && z.getInitialStd() > 0) {
+            INDArray b = net.getParam(ENC_OUT + "_b");
+            int l = z.getLatentDim();
+            double x = StdTransform.inverse(z.getInitialStd(), z.getStdFloor());
+            for (int i = l; i < 2 * l; i++) b.putScalar(i, x);
         }
         return net;
     }

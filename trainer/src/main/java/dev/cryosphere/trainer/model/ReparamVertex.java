@@ -30,14 +30,25 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public class ReparamVertex extends GraphVertex {
     private int latentDim;
     private double stdFloor;
+    /** Posterior std at initialisation, 0 = the reference's (encoder bias 0); applied by {@link CryoSphereGraph#create}. */
+    private double initialStd;
 
     /** For JSON. */
     public ReparamVertex() {}
 
     public ReparamVertex(int latentDim, double stdFloor) {
+        this(latentDim, stdFloor, 0);
+    }
+
+    public ReparamVertex(int latentDim, double stdFloor, double initialStd) {
         this.latentDim = latentDim;
         this.stdFloor = stdFloor;
+        this.initialStd = initialStd;
     }
+
+    public double getInitialStd() { return initialStd; }
+
+    public void setInitialStd(double initialStd) { this.initialStd = initialStd; }
 
     public int getLatentDim() { return latentDim; }
 
@@ -49,17 +60,17 @@ public class ReparamVertex extends GraphVertex {
 
     @Override
     public ReparamVertex clone() {
-        return new ReparamVertex(latentDim, stdFloor);
+        return new ReparamVertex(latentDim, stdFloor, initialStd);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ReparamVertex v && v.latentDim == latentDim && v.stdFloor == stdFloor;
+        return o instanceof ReparamVertex v && v.latentDim == latentDim && v.stdFloor == stdFloor && v.initialStd == initialStd;
     }
 
     @Override
     public int hashCode() {
-        return 31 * latentDim + Double.hashCode(stdFloor);
+        return (31 * latentDim + Double.hashCode(stdFloor)) * 31 + Double.hashCode(initialStd);
     }
 
     @Override

@@ -21,6 +21,13 @@ public final class StdTransform {
         return Math.max(x, 0) + Math.exp(Math.min(x, 0)) + floor;
     }
 
+    /** The x with {@code value(x, floor) == s}, for s &gt; floor. */
+    public static double inverse(double s, double floor) {
+        if (!(s > floor)) throw new IllegalArgumentException("std " + s + " is not above the floor " + floor);
+        double t = s - floor;
+        return t >= 1 ? t - 1 : Math.log(t);
+    }
+
     /** ds/dx. */
     public static double derivative(double x) {
         return x > 0 ? 1.0 : Math.exp(x);

@@ -24,6 +24,7 @@ import java.util.List;
  * parts:                      # or several parts: residue ranges of chains, each with its own K
  *   - {chain: A, from: 321, to: 503, segments: 4}
  * latent_dim: 8
+ * latent_std_init: 0.01       # posterior std at initialisation (0: the reference's init, std ≈ 1; see ModelConfig)
  * encoder_hidden: [512, 256, 64, 64]
  * decoder_hidden: [512, 512]
  * sigma: 2.0                  # Å, Gaussian width per residue
@@ -54,6 +55,7 @@ public final class RunConfig {
     public Integer segments = 4;
     public List<PartSpec> parts;
     public Integer latentDim = 8;
+    public Double latentStdInit = ModelConfig.DEFAULT_LATENT_STD_INIT;
     public List<Integer> encoderHidden = List.of(512, 256, 64, 64);
     public List<Integer> decoderHidden = List.of(512, 512);
     public Double sigma = 2.0;
@@ -145,7 +147,7 @@ public final class RunConfig {
                     ModelConfig.Schedule.constant(continuity), ModelConfig.Schedule.constant(clash), clashCutoff, fullClash,
                     schedule(klLatent, "kl_latent", source), schedule(klMeans, "kl_means", source),
                     schedule(klStds, "kl_stds", source), schedule(klProportions, "kl_proportions", source),
-                    null, null, null, null, batchSize, epochs, seed);
+                    null, null, null, null, batchSize, epochs, seed, latentStdInit);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InputException(source, "configuration", String.valueOf(e.getMessage()));
         }

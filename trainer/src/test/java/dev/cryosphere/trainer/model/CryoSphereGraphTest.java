@@ -53,4 +53,25 @@ class CryoSphereGraphTest {
         assertTrue(back.getVertices().get("z") instanceof ReparamVertex);
         assertEquals(conf.toJson(), back.toJson());
     }
+
+    @Test
+    void latentPosteriorStartsAtTheConfiguredStd() {
+        ComputationGraph net = CryoSphereGraph.create(conf());
+        double[] b = net.getParam(CryoSphereGraph.ENC_OUT + "_b").toDoubleVector();
+        double floor = TinyModels.tinyConfig(16, 2.0, 20, 3, 4, 8).stdFloor();
+        for (int d = 0; d < 4; d++) {
+            assertEquals(0.0, b[d], 0.0, "mean outputs keep bias 0");
+            assertEquals(ModelConfig.DEFAULT_LATENT_STD_INIT, StdTransform.value(b[4 + d], floor), 1e-6, "std output " + d);
+        }
+        // 0 keeps the reference's init: bias 0, std = ELU(0) + 1 + floor
+        ModelConfig reference = TinyModels.tinyConfig(16, 2.0, 20, 3, 4, 8).withLatentStdInit(0);
+        ComputationGraph ref = CryoSphereGraph.create(CryoSphereGraph.configuration(reference, TinyModels.randomChain(20, 10, new Random(1))));
+        for (double v : ref.getParam(CryoSphereGraph.ENC_OUT + "_b").toDoubleVector()) assertEquals(0.0, v, 0.0);
+    }
+
+    @Test
+    void stdTransformInverse() {
+        for (double s : new double[]{0.002, 0.01, 0.5, 1.0, 1.001, 3.7})
+            assertEquals(s, StdTransform.value(StdTransform.inverse(s, 1e-3), 1e-3), 1e-12, "std " + s);
+    }
 }
