@@ -8,7 +8,7 @@ import java.util.List;
  * {@code --master} (system property spark.master) unless --master is given.
  * <pre>
  * spark-submit --class dev.cryosphere.cli.TrainMain --master spark://host:7077 \
- *   --conf spark.executor.extraJavaOptions=-Daeron.publication.unblock.timeout=60000000000 \
+ *   --conf spark.executor.extraJavaOptions='-Daeron.publication.unblock.timeout=60000000000 -Daeron.dir.delete.on.shutdown=true' \
  *   cryosphere-cli.jar --data ds --structure base.pdb --out run --config run.yaml
  * </pre>
  */
@@ -20,8 +20,7 @@ public final class TrainMain {
         a.addAll(List.of(args));
         String master = System.getProperty("spark.master");
         if (master != null && !a.contains("--master")) a.addAll(List.of("--master", master));
-        if (System.getProperty("aeron.publication.unblock.timeout") == null)
-            System.setProperty("aeron.publication.unblock.timeout", "60000000000");
+        dev.cryosphere.trainer.spark.SparkEpochs.aeronDefaults();
         int rc = CryosphereCommand.execute(new java.io.PrintWriter(System.err, true), a.toArray(String[]::new));
         System.exit(rc);
     }
