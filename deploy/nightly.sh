@@ -105,7 +105,7 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$logdir/nightly.l
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
 json_str() {
-  if [[ -z "${1+x}" || "$1" == "" ]]; then printf 'null'; return; fi
+  if [[ -z "${1+x}" || "$1" == "" ]]; then printf 'null'; return 0; fi
   local s="$1"
   s="${s//\\/\\\\}"; s="${s//\"/\\\"}"; s="${s//$'\t'/ }"; s="${s//$'\r'/ }"; s="${s//$'\n'/ }"
   printf '"%s"' "$s"
