@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Static checks of the container files, for machines without a container engine (no hadolint either: it is not a
 # Debian package, and its binaries come from GitHub):
-#   1. dockerfilelint (npm) on docker/Dockerfile and docker/Dockerfile.cuda;
+#   1. dockerfilelint (npm) on docker/Dockerfile, Dockerfile.cuda and Dockerfile.k8s;
 #   2. every COPY source of the Dockerfiles (other than --from stages) exists in the repository;
 #   3. docker/compose.yaml parses (js-yaml), every service's build context and Dockerfile exist, its entrypoint
 #      scripts exist in the image layout (/opt/cryosphere/... = the repository), volumes are declared, and no single
@@ -20,13 +20,18 @@ if [[ ! -x "$tools/node_modules/.bin/dockerfilelint" ]]; then
 fi
 
 echo "== dockerfilelint"
-for f in "$root/docker/Dockerfile" "$root/docker/Dockerfile.cuda"; do
-  out="$("$tools/node_modules/.bin/dockerfilelint" "$f" 2>&1)" || { echo "$out"; fail=1; continue; }
+for f in "$root"/docker/Dockerfile*; do
+  # FROM ${ARG}: lint with the ARG's default in place (dockerfilelint does not expand build arguments)
+  expanded="$(mktemp)"
+  awk 'match($0, /^ARG [A-Za-z_]+=/) { split(substr($0, 5), kv, "="); def[kv[1]] = kv[2] }
+       /^FROM / { for (k in def) gsub("\\$\\{" k "\\}", def[k]) } { print }' "$f" > "$expanded"
+  out="$("$tools/node_modules/.bin/dockerfilelint" "$expanded" 2>&1)" || { echo "${f#"$root"/}:"; echo "$out"; fail=1; rm -f "$expanded"; continue; }
+  rm -f "$expanded"
   echo "${f#"$root"/}: $(grep -o 'Issues: .*' <<<"$out")"
 done
 
 echo "== COPY sources"
-for f in "$root/docker/Dockerfile" "$root/docker/Dockerfile.cuda"; do
+for f in "$root"/docker/Dockerfile*; do
   while read -r -a words; do
     [[ "${words[0]:-}" == COPY ]] || continue
     [[ "${words[1]}" == --from=* ]] && continue
