@@ -4,8 +4,8 @@
 #
 #   deploy/nightly.sh SPEC [DATASET...]        (only the named datasets when some are given)
 #
-# Spec file (key = value lines, # comments, one [name] section per dataset; keys before the first section are
-# defaults for every dataset; relative paths are relative to the spec file):
+# Spec file (key = value lines, # comments (whole lines, or after a value following a space), one [name] section per
+# dataset; keys before the first section are defaults for every dataset; relative paths are relative to the spec file):
 #
 #   work = /data/nightly                # required: outputs, status files and logs
 #   master = spark://head:7077          # Spark master of every stage (default local[*]); "none": bin/cryosphere in
@@ -75,6 +75,8 @@ while IFS= read -r line || [[ -n "$line" ]]; do
   fi
   [[ "$line" =~ ^([a-z_]+)[[:space:]]*=[[:space:]]*(.*)$ ]] || die "$spec:$lineno: expected 'key = value' or '[name]': $line"
   key="${BASH_REMATCH[1]}" value="${BASH_REMATCH[2]}"
+  # a trailing comment: " # ..." (a value cannot hold " #")
+  [[ "$value" =~ ^(.*[^[:space:]])?[[:space:]]+#.*$ ]] && value="${BASH_REMATCH[1]:-}"
   case "$key" in
     work|master|properties|submit_options|on_change|particles|root|structure|config|ingest_options|train_options|evaluate_options) ;;
     *) die "$spec:$lineno: unknown key '$key'" ;;

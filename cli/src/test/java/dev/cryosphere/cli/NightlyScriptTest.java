@@ -51,7 +51,7 @@ class NightlyScriptTest {
         }
         Path spec = dir.resolve("spec.conf");
         Files.writeString(spec, """
-                work = w
+                work = w    # a trailing comment
                 master = spark://nowhere:7077
                 [a]
                 particles = a/p.star
