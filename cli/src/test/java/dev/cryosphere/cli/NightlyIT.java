@@ -41,6 +41,7 @@ class NightlyIT {
     static LocalCluster cluster;
     /** Run ids of the nightly runs, in order. */
     static String killedRun, resumedRun;
+    static final List<Process> started = new java.util.ArrayList<>();
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -87,6 +88,11 @@ class NightlyIT {
 
     @AfterAll
     static void tearDown() throws Exception {
+        // a failed test may leave a nightly run going: stop it and its jobs
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
         if (cluster != null) cluster.close();
     }
 
@@ -96,11 +102,12 @@ class NightlyIT {
         Path out = dir.resolve("run1.out");
         Process p = nightly(out);
         Path checkpoint = work.resolve("datasets/b/run/checkpoints/epoch-0000");
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        // generous: on a loaded 2-core CI machine one stage has taken minutes
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
         boolean lockChecked = false;
         while (!Files.isDirectory(checkpoint)) {
             assertTrue(p.isAlive(), "the first run ended before training b: " + read(out));
-            assertTrue(System.nanoTime() < deadline, "b's first checkpoint did not appear: " + read(out));
+            if (System.nanoTime() > deadline) fail("b's first checkpoint did not appear: " + read(out) + stageLogs());
             if (!lockChecked && Files.exists(work.resolve("datasets/a/stages/ingest.done"))) {
                 // a second run while the first one works: refused by the lock, at once
                 Path out2 = dir.resolve("locked.out");
@@ -128,7 +135,8 @@ class NightlyIT {
 
         // the rerun: a is skipped, b goes on with training (resumed), evaluate and report
         Path out3 = dir.resolve("run2.out");
-        assertEquals(0, nightly(out3).waitFor(), read(out3));
+        int rc = nightly(out3).waitFor();
+        assertEquals(0, rc, read(out3) + stageLogs());
         String log = read(out3);
         resumedRun = runId(log);
         assertTrue(log.contains("a: skipped: unchanged"), log);
@@ -170,7 +178,8 @@ class NightlyIT {
     void aChangedStarRedoesOnlyItsDataset() throws Exception {
         Files.writeString(dir.resolve("sim-a/particles.star"), "\n# edited\n", StandardOpenOption.APPEND);
         Path out = dir.resolve("run4.out");
-        assertEquals(0, nightly(out).waitFor(), read(out));
+        int rc = nightly(out).waitFor();
+        assertEquals(0, rc, read(out) + stageLogs());
         String log = read(out), run = runId(log);
         assertTrue(log.contains("b: skipped: unchanged"), log);
         assertTrue(log.contains("a: inputs changed; starting a new run"), log);
@@ -184,13 +193,28 @@ class NightlyIT {
         assertEquals(List.of(0), new RunLayout(work.resolve("datasets/a/run")).checkpointEpochs(), "a trains 1 epoch");
     }
 
+    /** The last lines of every stage log (for failure messages). */
+    private static String stageLogs() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.walk(work.resolve("logs"))) {
+            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".log"))::iterator) {
+                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                sb.append("\n==> ").append(f).append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+        }
+        return sb.toString();
+    }
+
     private static Process nightly(Path out) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("deploy/nightly.sh").toString(), spec.toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).directory(dir.toFile());
         pb.environment().put("CRYOSPHERE_SKIP_BUILD", "1");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("OMP_NUM_THREADS", "1");
-        return pb.start();
+        Process p = pb.start();
+        started.add(p);
+        return p;
     }
 
     /** The run id a nightly.sh output starts with. */
