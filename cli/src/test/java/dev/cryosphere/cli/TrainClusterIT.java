@@ -51,6 +51,8 @@ class TrainClusterIT {
         data = tiny.data();
         structure = tiny.structure();
         config = dir.resolve("tiny.yaml");
+        // constant loss weights, so that "the loss falls" compares one objective across epochs (the default schedules
+        // ramp the KL weights up from 0, which can raise the total while every term falls)
         Files.writeString(config, """
                 segments: 3
                 latent_dim: 3
@@ -60,6 +62,10 @@ class TrainClusterIT {
                 epochs: %d
                 lr_networks: 1.0e-3
                 lr_segmentation: 1.0e-3
+                kl_latent: constant:1
+                kl_means: constant:1
+                kl_stds: constant:1
+                kl_proportions: constant:1
                 spark:
                   training_master: shared
                   batch_per_worker: 16
