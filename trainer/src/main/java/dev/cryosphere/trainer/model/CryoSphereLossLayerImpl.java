@@ -11,7 +11,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
-import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
+import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,6 +43,13 @@ import java.util.Map;
 public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
     private INDArray scoredInput, scoredLabels;
     private double scoredLoss;
+    /** Intermediate arrays of every SameDiff call of this layer, recycled ({@link ReusingMemoryMgr}). */
+    private final ArrayCacheMemoryMgr cache = new ArrayCacheMemoryMgr();
+    static final boolean REUSE = Boolean.parseBoolean(System.getProperty("cryosphere.reuse", "true"));
+
+    private SessionMemMgr memory(DL4JSameDiffMemoryMgr dl4j) {
+        return REUSE ? new ReusingMemoryMgr(dl4j, cache) : dl4j;
+    }
 
     public CryoSphereLossLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -60,7 +67,7 @@ public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
         if (withPairs && config().needsClashPairs()) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 InferenceSession is = forwardSession();
-                is.setMmgr(new NoOpMemoryMgr());
+                is.setMmgr(memory(new DL4JSameDiffMemoryMgr(null, null, null, null)));
                 Map<String, INDArray> in = new HashMap<>();
                 in.put(INPUT_KEY, input);
                 INDArray coords = sameDiff.outputSingle(in, CryoSphereLossLayer.COORDS);
@@ -108,8 +115,7 @@ public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
         WorkspaceConfiguration confOutput = workspaceMgr.getConfiguration(ArrayType.ACTIVATIONS);
         boolean actScopedOut = workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS);
         Preconditions.checkState(actScopedOut || wsNameOutput != null, "Activations must have a workspace or must be scoped out");
-        SessionMemMgr mmgr = new DL4JSameDiffMemoryMgr(wsNameWorking, wsNameOutput, confWorking, confOutput);
-        forwardSession().setMmgr(mmgr);
+        forwardSession().setMmgr(memory(new DL4JSameDiffMemoryMgr(wsNameWorking, wsNameOutput, confWorking, confOutput)));
 
         String s = activations ? layerConf().activationsVertexName() : outputVar.name();
         INDArray out = sameDiff.outputSingle(phMap, s);
@@ -146,12 +152,36 @@ public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
         WorkspaceConfiguration confOutput = workspaceMgr.getConfiguration(ArrayType.ACTIVATION_GRAD);
         boolean actGradScopedOut = workspaceMgr.isScopedOut(ArrayType.ACTIVATION_GRAD);
         Preconditions.checkState(actGradScopedOut || wsNameActGrad != null, "Activation gradients must have a workspace or be scoped out");
-        sessionMap.get(Thread.currentThread().getId()).setMmgr(new DL4JSameDiffMemoryMgr(wsNameWorking, wsNameActGrad, confWorking, confOutput));
+        sessionMap.get(Thread.currentThread().getId()).setMmgr(
+                memory(new DL4JSameDiffMemoryMgr(wsNameWorking, wsNameActGrad, confWorking, confOutput)));
 
         List<String> gradVarNames = new ArrayList<>(paramTable.keySet());
         gradVarNames.add(INPUT_KEY);
-        OutAndGrad og = sameDiff.calculateGradientsAndOutputs(phMap, List.of(outputVar.name()), gradVarNames);
-        Map<String, INDArray> grads = og.getGradients();
+        Map<String, INDArray> grads;
+        double loss;
+        if (REUSE) {
+            // SameDiff.calculateGradientsAndOutputs with the gradient function's release of dead arrays switched on
+            // (M2.1 switches it off there, so nothing would ever return to the memory manager)
+            SameDiff gradFn = sameDiff.getFunction("grad");
+            List<String> outs = new ArrayList<>();
+            outs.add(outputVar.name());
+            for (String v : gradVarNames) outs.add(sameDiff.getVariable(v).getGradient().name());
+            gradFn.setEnableCache(true);
+            String profile = System.getProperty("cryosphere.sdprofile");
+            if (profile != null && gradFn.getListeners().isEmpty()) {
+                // diagnostics: a Chrome-trace JSON of every op of the forward and backward passes
+                gradFn.setListeners(new org.nd4j.autodiff.listeners.profiler.ProfilingListener.Builder(new java.io.File(profile))
+                        .recordAll().warmup(0).operations(org.nd4j.autodiff.listeners.Operation.values()).build());
+            }
+            Map<String, INDArray> res = gradFn.output(phMap, outs);
+            grads = new HashMap<>();
+            for (String v : gradVarNames) grads.put(v, res.get(sameDiff.getVariable(v).getGradient().name()));
+            loss = res.get(outputVar.name()).getDouble(0);
+        } else {
+            OutAndGrad og = sameDiff.calculateGradientsAndOutputs(phMap, List.of(outputVar.name()), gradVarNames);
+            grads = og.getGradients();
+            loss = og.getOutputs().get(outputVar.name()).getDouble(0);
+        }
         for (String s : paramTable.keySet()) {
             INDArray sdGrad = grads.get(s);
             INDArray dl4jGrad = gradTable.get(s);
@@ -160,7 +190,7 @@ public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
             if (sdGrad.closeable()) sdGrad.close();
         }
         INDArray dLdIn = grads.get(INPUT_KEY);
-        scoredLoss = og.getOutputs().get(outputVar.name()).getDouble(0);
+        scoredLoss = loss;
         scoredInput = input;
         scoredLabels = labels;
 
