@@ -66,8 +66,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Timed steps.")
     int steps = 10;
 
-    @Option(names = "--warmup", description = "Untimed steps before.")
-    int warmup = 3;
+    @Option(names = "--warmup", description = "Untimed steps before (the JIT is still compiling during the first ones).")
+    int warmup = 12;
 
     @Option(names = "--threads", description = "ND4J native threads (0 = leave ND4J's default / OMP_NUM_THREADS).")
     int threads = 0;
