@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The runtime layer of {@link CryoSphereLossLayer}: DL4J M2.1's {@code SameDiffOutputLayer} with two changes.
+ * The runtime layer of {@link CryoSphereLossLayer}: DL4J M2.1's {@code SameDiffOutputLayer} with three changes.
  * <ol>
  *   <li>The clash pairs: before each evaluation of the loss it computes the predicted coordinates (the graph's
  *       {@link CryoSphereLossLayer#COORDS}, a small part of the graph) and feeds the candidate pair list of
@@ -37,6 +37,8 @@ import java.util.Map;
  *       and parameters. Here the backward pass also returns the loss ({@code calculateGradientsAndOutputs}), and
  *       the score call that follows with the same input and label arrays uses it: the same number, computed once.
  *       The saved loss is used at most once and dropped by any other call.</li>
+ *   <li>For large structures, SameDiff's intermediate arrays are recycled ({@link ReusingMemoryMgr}) instead of all
+ *       staying in DL4J's working-memory workspace until the step ends ({@link #REUSE_FROM}).</li>
  * </ol>
  * Everything else (workspaces, placeholders, gradient copies) is DL4J's code.
  */
