@@ -48,8 +48,8 @@ public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
     /** Intermediate arrays of every SameDiff call of this layer, recycled ({@link ReusingMemoryMgr}). */
     private final ArrayCacheMemoryMgr cache = new ArrayCacheMemoryMgr();
     /**
-     * Recycling ({@link ReusingMemoryMgr}) costs CPU time (measured: ~15 % per step at 503 residues, K = 4) and
-     * saves memory where the step's arrays are large (1,006 residues, K = 20: peak RSS 7.5 → 4.5 GB, same speed).
+     * Recycling ({@link ReusingMemoryMgr}) costs CPU time (measured: ~20 % per step at 503 residues, K = 4) and
+     * saves memory where the step's arrays are large (1,006 residues, K = 20: peak RSS 7.3 → 4.4 GiB, same speed).
      * {@code -Dcryosphere.reuse=true|false} forces it; by default ({@code auto}) it is on from
      * {@value #REUSE_FROM} residues × segments.
      */
