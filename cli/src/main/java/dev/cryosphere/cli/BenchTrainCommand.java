@@ -66,8 +66,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Timed steps.")
     int steps = 10;
 
-    @Option(names = "--warmup", description = "Untimed steps before.")
-    int warmup = 3;
+    @Option(names = "--warmup", description = "Untimed steps before (the JIT is still compiling during the first ones).")
+    int warmup = 12;
 
     @Option(names = "--threads", description = "ND4J native threads (0 = leave ND4J's default / OMP_NUM_THREADS).")
     int threads = 0;
@@ -167,6 +167,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench-train: process CPU time %.3f s/step (%.0f %% of wall): %.1f images/s per "
                         + "CPU-second (what an unloaded machine gives with one thread; on a shared machine the wall-clock "
                         + "figure above understates it)%n", cpu / steps, 100 * cpu / sum, steps * batch / cpu);
+        // a fingerprint of the trained parameters: speed-ups that are exact must leave it unchanged
+        System.out.printf(Locale.ROOT, "bench-train: parameters after %d steps: sum %.10e, norm %.10e%n", total,
+                graph.params().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue(),
+                graph.params().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).norm2Number().doubleValue());
         System.out.printf(Locale.ROOT, "bench-train: peak RSS %.0f MiB, peak Java heap %.0f MiB%n",
                 peakRssKiB() / 1024.0, peakHeapBytes() / 1048576.0);
         return 0;

@@ -164,6 +164,20 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         }
     }
 
+    /** The runtime layer: DL4J's, feeding the clash pairs and computing the forward pass once per step. */
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(org.deeplearning4j.nn.conf.NeuralNetConfiguration conf,
+                                                       java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners,
+                                                       int layerIndex, INDArray paramsView, boolean initializeParams,
+                                                       DataType networkDataType) {
+        CryoSphereLossLayerImpl layer = new CryoSphereLossLayerImpl(conf, networkDataType);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         return InputType.feedForward((long) box * box);
@@ -293,11 +307,12 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
                 .add(beta(sd, in, bo, InputLayout.BETA_KL_MEANS).mul(klM).div(px))
                 .add(beta(sd, in, bo, InputLayout.BETA_KL_STDS).mul(klS).div(px))
                 .add(beta(sd, in, bo, InputLayout.BETA_KL_PROPORTIONS).mul(klP).div(px));
+        if (needsClashPairs()) sd.stack(COORDS, 1, xyz[0], xyz[1], xyz[2]);            // [B,3,R], read by the layer
         if (pairFirst.length > 0) {
             total = total.add(beta(sd, in, bo, InputLayout.BETA_CONTINUITY).mul(continuity(sd, xyz, dt)));
         }
         if (clashLoss && r > 2) {
-            SDVariable clashTerm = fullClash ? clash(sd, xyz, dt) : lightClash(sd, xyz, dt);
+            SDVariable clashTerm = fullClash ? sparseClash(sd, xyz, dt) : lightClash(sd, xyz, dt);
             if (clashTerm != null) total = total.add(beta(sd, in, bo, InputLayout.BETA_CLASH).mul(clashTerm));
         }
         SDVariable loss = total.sum("loss");
@@ -418,6 +433,102 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         SDVariable count = sd.lt(d, sd.constant(Nd4j.scalar(dt, clashCutoff))).castTo(dt).sum(true, 1, 2);
         SDVariable safeCount = sd.math().max(count, sd.onesLike(count));
         return sd.reshape(sum.div(safeCount), -1, 1);
+    }
+
+    /** Name of the predicted coordinates [B,3,R] in the graph (read by {@link CryoSphereLossLayerImpl}). */
+    public static final String COORDS = "coords";
+    /** Placeholders of {@link #sparseClash}: the pair difference matrix [R,P] and the per-pair d² offset [1,P]. */
+    public static final String CLASH_PAIRS = "clashPairs", CLASH_PAD = "clashPad";
+    /** Candidate pairs are those closer than cutoff + this margin (Å): float rounding of d is far below it. */
+    static final double CANDIDATE_MARGIN = 0.05;
+
+    /** Whether the graph has the placeholders of {@link #sparseClash} (the full clash loss is on). */
+    public boolean needsClashPairs() {
+        return clashLoss && fullClash && residues() > 2;
+    }
+
+    /**
+     * The full clash loss per image [B,1], the same numbers as {@link #clash} and {@link #clashDefinition}, evaluated
+     * only over a candidate list of pairs fed per batch ({@link #clashPairs}: the pairs i + 2 &le; j that are closer
+     * than cutoff + {@value #CANDIDATE_MARGIN} Å in at least one image of the batch, from the very coordinates this
+     * graph computes). Why that is exact: a pair at d &ge; cutoff adds relu(cutoff − d)² = 0 to the sum and is not
+     * counted (d &lt; cutoff is false), in value and in gradient (relu's derivative is 0 there), so dropping it changes
+     * nothing; every pair that can be below the cutoff is in the list, since the margin is far larger than any float
+     * rounding of d. The per-pair formula is the dense one's (differences, squares, + ε under the root), so only the
+     * summation order differs. Cost O(B·P) for P candidates instead of O(B·R²): at 1,006 residues the dense [B,R,R]
+     * tensors are 0.5 GB each.
+     *
+     * <p>The pair differences are x · D with D [R,P] fed per batch, column p = e_j − e_i: each entry of the product
+     * is x_j·1 + x_i·(−1) plus exact zeros, so the difference is rounded once, as in {@link #clash}. (A gather would
+     * be cheaper, but ND4J M2.1's gather backward fails here: "cannot get size of dimension 1 for rank 1 NDArray",
+     * and a second gather in one graph: "Variable name transposeConcat already exists"; an op subclass with its own
+     * gradient does not survive SameDiff's copy of the graph for the gradient function.) The list is padded to at
+     * least 2 pairs (M2.1's reductions over a length-1 axis fail) with filler pairs whose d² gets
+     * {@link #EXCLUDED_D2} added ({@code clashPad}), which puts them beyond the cutoff, as the excluded pairs of
+     * {@link #clash}.
+     */
+    SDVariable sparseClash(SameDiff sd, SDVariable[] xyz, DataType dt) {
+        SDVariable pairs = sd.placeHolder(CLASH_PAIRS, dt, residues(), -1);              // [R,P]
+        SDVariable pad = sd.placeHolder(CLASH_PAD, dt, 1, -1);                            // [1,P]
+        SDVariable d2 = null;
+        for (int c = 0; c < 3; c++) {
+            SDVariable diff = sd.mmul(xyz[c], pairs);                                      // [B,P]
+            d2 = d2 == null ? diff.mul(diff) : d2.add(diff.mul(diff));
+        }
+        SDVariable d = sd.math().sqrt(d2.add(pad).add(SQRT_EPS));
+        SDVariable gap = sd.nn().relu(d.rsub(clashCutoff), 0.0);
+        SDVariable sum = gap.mul(gap).sum(true, 1);
+        SDVariable count = sd.lt(d, sd.constant(Nd4j.scalar(dt, clashCutoff))).castTo(dt).sum(true, 1);
+        return sum.div(sd.math().max(count, sd.onesLike(count)));
+    }
+
+    /**
+     * The placeholders of {@link #sparseClash} for predicted coordinates [B,3,R] (the graph's {@link #COORDS}):
+     * the union over the batch of the pairs i + 2 &le; j closer than cutoff + {@value #CANDIDATE_MARGIN} Å, found
+     * per image by a sweep along x (O(R·w) for w residues in an x-slab of that width), in ascending (i, j) order.
+     */
+    public Map<String, INDArray> clashPairs(INDArray coords, DataType dt) {
+        long[] shape = coords.shape();
+        int batch = (int) shape[0], r = (int) shape[2];
+        double[] c = coords.dup('c').castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+        double reach = clashCutoff + CANDIDATE_MARGIN, reach2 = reach * reach;
+        java.util.BitSet pairs = new java.util.BitSet(r * r);
+        long[] order = new long[r];
+        for (int b = 0; b < batch; b++) {
+            int x0 = 3 * b * r, y0 = x0 + r, z0 = y0 + r;
+            for (int i = 0; i < r; i++) {
+                float x = (float) c[x0 + i];
+                int bits = Float.floatToIntBits(x);
+                order[i] = ((long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 32) | i;     // sorts as the float x
+            }
+            java.util.Arrays.sort(order);
+            for (int a = 0; a < r; a++) {
+                int i = (int) order[a];
+                for (int e = a + 1; e < r; e++) {
+                    int j = (int) order[e];
+                    double dx = c[x0 + j] - c[x0 + i];
+                    if (!(dx < reach)) break;
+                    if (Math.abs(i - j) < 2) continue;
+                    double dy = c[y0 + j] - c[y0 + i], dz = c[z0 + j] - c[z0 + i];
+                    if (dx * dx + dy * dy + dz * dz < reach2) pairs.set(Math.min(i, j) * r + Math.max(i, j));
+                }
+            }
+        }
+        int np = Math.max(2, pairs.cardinality());
+        double[] d = new double[r * np];
+        double[] pad = new double[np];
+        int p = 0;
+        for (int key = pairs.nextSetBit(0); key >= 0; key = pairs.nextSetBit(key + 1), p++) {
+            d[(key / r) * np + p] = -1;
+            d[(key % r) * np + p] = 1;
+        }
+        for (; p < np; p++) {               // filler: residues 0 and 2, pushed beyond the cutoff
+            d[p] = -1;
+            d[2 * np + p] = 1;
+            pad[p] = EXCLUDED_D2;
+        }
+        return Map.of(CLASH_PAIRS, Nd4j.create(d, new long[]{r, np}, DataType.DOUBLE).castTo(dt),
+                CLASH_PAD, Nd4j.create(pad, new long[]{1, np}, DataType.DOUBLE).castTo(dt));
     }
 
     /** The full clash loss as defined (broadcast differences, multiplicative pair mask); the reference for tests. */

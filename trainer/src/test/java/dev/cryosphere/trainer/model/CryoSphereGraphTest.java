@@ -74,4 +74,41 @@ class CryoSphereGraphTest {
         for (double s : new double[]{0.002, 0.01, 0.5, 1.0, 1.001, 3.7})
             assertEquals(s, StdTransform.value(StdTransform.inverse(s, 1e-3), 1e-3), 1e-12, "std " + s);
     }
+
+    /**
+     * The loss layer's two memory paths (DL4J's workspace; recycled arrays, on by default for large structures) and
+     * its reuse of the backward pass's loss as the score train to the same parameters and scores, bit for bit; the
+     * structure clashes, so the clash pairs are fed too.
+     */
+    @Test
+    void memoryPathsAndSavedScoreGiveIdenticalTraining() {
+        BaseStructure s = TinyModels.randomChain(30, 5, new Random(4));
+        ModelConfig c = TinyModels.tinyConfig(16, 2.0, 30, 3, 4, 8);
+        double[][] results = new double[2][];
+        for (int run = 0; run < 2; run++) {
+            System.setProperty("cryosphere.reuse", run == 0 ? "false" : "true");
+            try {
+                ComputationGraph net = CryoSphereGraph.create(CryoSphereGraph.configuration(c, s));
+                Random rng = new Random(8);
+                double[] out = new double[4];
+                for (int step = 0; step < 3; step++) {
+                    double[][] rot = new double[4][], origin = new double[4][], noise = new double[4][];
+                    org.nd4j.linalg.api.ndarray.INDArray[] in = TinyModels.randomInputs(c, 4,
+                            new double[]{1, 1, 1, 1, 0.1, 0.1}, rng, org.nd4j.linalg.api.buffer.DataType.FLOAT, rot, origin,
+                            new dev.cryosphere.core.physics.CtfParams[4], noise);
+                    org.nd4j.linalg.dataset.MultiDataSet mds = new org.nd4j.linalg.dataset.MultiDataSet(in,
+                            new org.nd4j.linalg.api.ndarray.INDArray[]{in[0].dup()});
+                    net.fit(mds);
+                    out[step] = net.score();
+                    if (step == 2) out[3] = net.score(mds, false);     // a separate forward pass, no saved loss
+                }
+                double[] p = net.params().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+                results[run] = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(out), java.util.Arrays.stream(p)).toArray();
+            } finally {
+                System.clearProperty("cryosphere.reuse");
+            }
+        }
+        assertArrayEquals(results[0], results[1]);
+        assertTrue(results[0][0] > 0 || results[0][0] < 0, "a loss");
+    }
 }

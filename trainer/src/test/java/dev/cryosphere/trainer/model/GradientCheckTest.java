@@ -99,7 +99,8 @@ class GradientCheckTest {
         for (int b = 0; b < 2; b++)
             for (int i = 0; i < res; i++)
                 for (int ax = 0; ax < 3; ax++) coords[ax][b * res + i] = s.xyz()[3 * i + ax] + 0.8 * rng.nextGaussian();
-        for (String term : new String[]{"continuity", "clash", "clashDefinition", "lightClash"}) {
+        Map<String, INDArray> pairs = layer.clashPairs(coords3(coords, 2, res, DataType.DOUBLE), DataType.DOUBLE);
+        for (String term : new String[]{"continuity", "clash", "clashDefinition", "sparseClash", "lightClash"}) {
             SameDiff sd = SameDiff.create();
             SDVariable[] xyz = new SDVariable[3];
             for (int ax = 0; ax < 3; ax++) xyz[ax] = sd.var("x" + ax, Nd4j.create(coords[ax], new long[]{2, res}, DataType.DOUBLE));
@@ -107,21 +108,23 @@ class GradientCheckTest {
                 case "continuity" -> layer.continuity(sd, xyz, DataType.DOUBLE);
                 case "clash" -> layer.clash(sd, xyz, DataType.DOUBLE);
                 case "clashDefinition" -> layer.clashDefinition(sd, xyz, DataType.DOUBLE);
+                case "sparseClash" -> layer.sparseClash(sd, xyz, DataType.DOUBLE);
                 default -> layer.lightClash(sd, xyz, DataType.DOUBLE);
             };
             v.sum("out");
-            double value = sd.output(Map.of(), "out").get("out").getDouble(0);
+            Map<String, INDArray> ph = term.equals("sparseClash") ? pairs : Map.of();
+            double value = sd.output(ph, "out").get("out").getDouble(0);
             assertTrue(value > 0, term + " is 0: the test structure must clash/stretch");
-            Map<String, INDArray> grads = sd.calculateGradients(Map.of(), "x0", "x1", "x2");
+            Map<String, INDArray> grads = sd.calculateGradients(ph, "x0", "x1", "x2");
             double worst = 0;
             for (int ax = 0; ax < 3; ax++) {
                 INDArray x = sd.getVariable("x" + ax).getArr();
                 for (int i = 0; i < 2 * res; i++) {
                     double orig = x.getDouble(i), h = 1e-6;
                     x.putScalar(i, orig + h);
-                    double up = sd.output(Map.of(), "out").get("out").getDouble(0);
+                    double up = sd.output(ph, "out").get("out").getDouble(0);
                     x.putScalar(i, orig - h);
-                    double down = sd.output(Map.of(), "out").get("out").getDouble(0);
+                    double down = sd.output(ph, "out").get("out").getDouble(0);
                     x.putScalar(i, orig);
                     double num = (up - down) / (2 * h), an = grads.get("x" + ax).getDouble(i);
                     double err = Math.abs(num - an) / Math.max(1e-6, Math.abs(num) + Math.abs(an));
@@ -150,16 +153,118 @@ class GradientCheckTest {
             for (int i = 0; i < res; i++) c[i] = xyz[3 * i + ax];
             v[ax] = sd.var("x" + ax, Nd4j.create(c, new long[]{1, res}, DataType.DOUBLE));
         }
-        layer.clash(sd, v, DataType.DOUBLE).add(layer.lightClash(sd, v, DataType.DOUBLE)).sum("out");
-        assertEquals(0.0, sd.output(Map.of(), "out").get("out").getDouble(0));
-        Map<String, INDArray> g = sd.calculateGradients(Map.of(), "x0", "x1", "x2");
+        layer.clash(sd, v, DataType.DOUBLE).add(layer.lightClash(sd, v, DataType.DOUBLE))
+                .add(layer.sparseClash(sd, v, DataType.DOUBLE)).sum("out");
+        double[][] one = new double[3][res];
+        for (int ax = 0; ax < 3; ax++) for (int i = 0; i < res; i++) one[ax][i] = xyz[3 * i + ax];
+        Map<String, INDArray> ph = layer.clashPairs(coords3(one, 1, res, DataType.DOUBLE), DataType.DOUBLE);
+        assertEquals(0.0, sd.output(ph, "out").get("out").getDouble(0));
+        Map<String, INDArray> g = sd.calculateGradients(ph, "x0", "x1", "x2");
         for (INDArray a : g.values()) {
             for (double x : a.toDoubleVector()) assertTrue(Double.isFinite(x));
             assertEquals(0.0, a.norm2Number().doubleValue());
         }
     }
 
-    /** The fast full clash gives the definition's numbers (value and gradient), in float32 as trained. */
+    /** [B,3,R] from coordinates per axis, image-major (coords[ax][b·R + i]). */
+    static INDArray coords3(double[][] coords, int batch, int res, DataType dt) {
+        double[] out = new double[batch * 3 * res];
+        for (int b = 0; b < batch; b++)
+            for (int ax = 0; ax < 3; ax++)
+                System.arraycopy(coords[ax], b * res, out, (b * 3 + ax) * res, res);
+        return Nd4j.create(out, new long[]{batch, 3, res}, DataType.DOUBLE).castTo(dt);
+    }
+
+    /** Values per image and gradients of Σ_b w_b·clash_b for the dense, definition and sparse forms, float32. */
+    private static double[][][] clashForms(CryoSphereLossLayer layer, double[][] coords, int batch, int res) {
+        double[][][] out = new double[3][4][];
+        double[] w = new double[batch];
+        for (int b = 0; b < batch; b++) w[b] = 1 + b;
+        for (int which = 0; which < 3; which++) {
+            SameDiff sd = SameDiff.create();
+            SDVariable[] xyz = new SDVariable[3];
+            for (int ax = 0; ax < 3; ax++)
+                xyz[ax] = sd.var("x" + ax, Nd4j.create(coords[ax], new long[]{batch, res}, DataType.DOUBLE).castTo(DataType.FLOAT));
+            SDVariable v = switch (which) {
+                case 0 -> layer.clash(sd, xyz, DataType.FLOAT);
+                case 1 -> layer.clashDefinition(sd, xyz, DataType.FLOAT);
+                default -> layer.sparseClash(sd, xyz, DataType.FLOAT);
+            };
+            v.mul(sd.constant(Nd4j.create(w, new long[]{batch, 1}, DataType.DOUBLE).castTo(DataType.FLOAT))).sum("out");
+            // the pairs from the float coordinates, as in training
+            Map<String, INDArray> ph = which == 2
+                    ? layer.clashPairs(coords3(coords, batch, res, DataType.FLOAT), DataType.FLOAT) : Map.of();
+            out[which][0] = sd.output(ph, v.name()).get(v.name()).castTo(DataType.DOUBLE).toDoubleVector();
+            Map<String, INDArray> g = sd.calculateGradients(ph, "x0", "x1", "x2");
+            for (int ax = 0; ax < 3; ax++) out[which][1 + ax] = g.get("x" + ax).castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+        }
+        return out;
+    }
+
+    private static void assertSameClash(double[][][] forms, int batch, int res, String what) {
+        for (int which : new int[]{0, 2}) {
+            for (int b = 0; b < batch; b++) {
+                assertEquals(forms[1][0][b], forms[which][0][b], 1e-6 * Math.abs(forms[1][0][b]), what + ": clash of image " + b + ", form " + which);
+            }
+            for (int ax = 0; ax < 3; ax++)
+                for (int i = 0; i < batch * res; i++)
+                    assertEquals(forms[1][1 + ax][i], forms[which][1 + ax][i], 1e-5 * (1e-3 + Math.abs(forms[1][1 + ax][i])),
+                            what + ": gradient " + ax + "," + i + ", form " + which);
+        }
+    }
+
+    /**
+     * The sparse clash (candidate pairs per batch) equals the definition on strongly deformed structures: half the
+     * chain rotated by up to 180° about a random axis through a random residue and translated by up to 30 Å (so the
+     * halves collide), plus noise of up to 3 Å, several images per batch with different motions, and an image
+     * without any clash next to clashing ones.
+     */
+    @Test
+    void sparseClashEqualsTheDefinitionUnderLargeMotions() {
+        Random rng = new Random(21);
+        int res = 120, batch = 6;
+        BaseStructure s = TinyModels.randomChain(res, 14, rng);
+        CryoSphereLossLayer layer = new CryoSphereLossLayer(TinyModels.tinyConfig(16, 2.0, res, 2, 2, 4), s, null);
+        for (int trial = 0; trial < 3; trial++) {
+            double[][] coords = new double[3][batch * res];
+            for (int b = 0; b < batch; b++) {
+                double angle = Math.PI * rng.nextDouble();
+                double[] axis = {rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()};
+                double n = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
+                for (int ax = 0; ax < 3; ax++) axis[ax] /= n;
+                int pivot = rng.nextInt(res);
+                double[] shift = {30 * (2 * rng.nextDouble() - 1), 30 * (2 * rng.nextDouble() - 1), 30 * (2 * rng.nextDouble() - 1)};
+                double noise = 3 * rng.nextDouble();
+                boolean spread = b == batch - 1;                   // the last image: a straight line, no clash
+                for (int i = 0; i < res; i++) {
+                    double[] p = {s.xyz()[3 * i], s.xyz()[3 * i + 1], s.xyz()[3 * i + 2]};
+                    if (i >= res / 2) {
+                        double[] q = new double[3];
+                        for (int ax = 0; ax < 3; ax++) q[ax] = p[ax] - s.xyz()[3 * pivot + ax];
+                        double[] rq = rotate(q, axis, angle);
+                        for (int ax = 0; ax < 3; ax++) p[ax] = rq[ax] + s.xyz()[3 * pivot + ax] + shift[ax];
+                    }
+                    for (int ax = 0; ax < 3; ax++) {
+                        coords[ax][b * res + i] = spread ? (ax == 0 ? 5.0 * i : 0.0) : p[ax] + noise * rng.nextGaussian();
+                    }
+                }
+            }
+            double[][][] forms = clashForms(layer, coords, batch, res);
+            for (int b = 0; b < batch - 1; b++) assertTrue(forms[1][0][b] > 0, "image " + b + " must clash");
+            assertEquals(0.0, forms[1][0][batch - 1]);
+            assertSameClash(forms, batch, res, "trial " + trial);
+        }
+    }
+
+    private static double[] rotate(double[] v, double[] k, double a) {
+        double c = Math.cos(a), s = Math.sin(a), dot = v[0] * k[0] + v[1] * k[1] + v[2] * k[2];
+        double[] cross = {k[1] * v[2] - k[2] * v[1], k[2] * v[0] - k[0] * v[2], k[0] * v[1] - k[1] * v[0]};
+        double[] out = new double[3];
+        for (int i = 0; i < 3; i++) out[i] = v[i] * c + cross[i] * s + k[i] * dot * (1 - c);
+        return out;
+    }
+
+    /** The fast full clash and the sparse one give the definition's numbers (value and gradient), in float32 as trained. */
     @Test
     void fastClashEqualsTheDefinition() {
         Random rng = new Random(9);
@@ -170,25 +275,8 @@ class GradientCheckTest {
         for (int b = 0; b < batch; b++)
             for (int i = 0; i < res; i++)
                 for (int ax = 0; ax < 3; ax++) coords[ax][b * res + i] = s.xyz()[3 * i + ax] + 1.5 * rng.nextGaussian();
-        double[][] values = new double[2][];
-        double[][][] grads = new double[2][3][];
-        for (int which = 0; which < 2; which++) {
-            SameDiff sd = SameDiff.create();
-            SDVariable[] xyz = new SDVariable[3];
-            for (int ax = 0; ax < 3; ax++)
-                xyz[ax] = sd.var("x" + ax, Nd4j.create(coords[ax], new long[]{batch, res}, DataType.DOUBLE).castTo(DataType.FLOAT));
-            SDVariable v = which == 0 ? layer.clash(sd, xyz, DataType.FLOAT) : layer.clashDefinition(sd, xyz, DataType.FLOAT);
-            v.mul(sd.constant(Nd4j.create(new float[]{1f, 2f, 3f}, new long[]{batch, 1}))).sum("out");
-            values[which] = sd.output(Map.of(), v.name()).get(v.name()).castTo(DataType.DOUBLE).toDoubleVector();
-            Map<String, INDArray> g = sd.calculateGradients(Map.of(), "x0", "x1", "x2");
-            for (int ax = 0; ax < 3; ax++) grads[which][ax] = g.get("x" + ax).castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
-        }
-        for (int b = 0; b < batch; b++) {
-            assertTrue(values[1][b] > 0, "the test structure must clash");
-            assertEquals(values[1][b], values[0][b], 1e-6 * Math.abs(values[1][b]), "clash of image " + b);
-        }
-        for (int ax = 0; ax < 3; ax++)
-            for (int i = 0; i < batch * res; i++)
-                assertEquals(grads[1][ax][i], grads[0][ax][i], 1e-5 * (1e-3 + Math.abs(grads[1][ax][i])), "gradient " + ax + "," + i);
+        double[][][] forms = clashForms(layer, coords, batch, res);
+        for (int b = 0; b < batch; b++) assertTrue(forms[1][0][b] > 0, "the test structure must clash");
+        assertSameClash(forms, batch, res, "noise 1.5 Å");
     }
 }
