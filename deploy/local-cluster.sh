@@ -31,23 +31,14 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-# A SPARK_HOME whose jars/ are the project's runtime jars: the Worker builds executor class paths from it.
+# shellcheck source=deploy/spark-home.sh
+. "$root/deploy/spark-home.sh"
+
+# A fresh SPARK_HOME of the project's jars for this cluster (see spark-home.sh).
 make_spark_home() {
   local home="$state/sparkhome"
   rm -rf "$home"
-  mkdir -p "$home/jars" "$home/conf"
-  for j in "$lib"/*.jar "$app"; do ln -s "$j" "$home/jars/$(basename "$j")"; done
-  cat > "$home/conf/log4j2.properties" <<'LOG'
-rootLogger.level = warn
-rootLogger.appenderRef.stdout.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
-logger.master.name = org.apache.spark.deploy
-logger.master.level = info
-LOG
+  fill_spark_home "$home" "$app" "$lib"
   echo "$home"
 }
 

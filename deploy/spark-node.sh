@@ -30,24 +30,15 @@ case "$role" in
   *) usage >&2; exit 2 ;;
 esac
 
+# shellcheck source=deploy/spark-home.sh
+. "$root/deploy/spark-home.sh"
+
 home="${SPARK_HOME:-}"
 if [[ -z "$home" ]]; then
   home="${CRYOSPHERE_SPARK_HOME:-$root/cli/target/sparkhome}"
   if [[ ! -f "$home/.complete" ]]; then
     [[ -f "$app" && -d "$lib" ]] || { echo "spark-node.sh: no jars in cli/target: build them first (mvn -DskipTests package)" >&2; exit 2; }
-    mkdir -p "$home/jars" "$home/conf"
-    for j in "$lib"/*.jar "$app"; do ln -sfn "$j" "$home/jars/$(basename "$j")"; done
-    cat > "$home/conf/log4j2.properties" <<'LOG'
-rootLogger.level = warn
-rootLogger.appenderRef.stdout.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
-logger.deploy.name = org.apache.spark.deploy
-logger.deploy.level = info
-LOG
+    fill_spark_home "$home" "$app" "$lib"
     touch "$home/.complete"
   fi
 fi
