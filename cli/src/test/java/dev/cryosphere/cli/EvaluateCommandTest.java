@@ -44,7 +44,7 @@ class EvaluateCommandTest {
         TrainedModel m = TrainedModel.load(fx.run);
         try (DatasetReader.BatchStream s = DatasetReader.open(fx.data).batches(N)) {
             ParticleBatch b = s.next();
-            double[][] z = m.encode(EncoderInput.normalise(b.images, 0, b.size, m.config().fStd()));
+            double[][] z = m.encode(EncoderInput.of(b.images, 0, b.size, m.config()));
             for (int i = 0; i < N; i++) {
                 String[] f = lines.get(i + 1).split(",");
                 assertEquals(i, Long.parseLong(f[0]));

@@ -39,7 +39,7 @@ public record ParticleTask(String run, int epoch, int batch, List<DistanceSpec> 
                 skipped += b.size;
                 int to = (int) Math.min(b.size, from + slice.rows() - out.size());
                 if (from >= to) continue;
-                double[][] z = model.encode(EncoderInput.normalise(b.images, from, to, c.fStd()));
+                double[][] z = model.encode(EncoderInput.of(b.images, from, to, c));
                 double[][] decoded = needsStructures(b, from, to) ? model.decode(z) : null;
                 for (int i = from; i < to; i++) {
                     long p = b.particleIndex[i];

@@ -2,6 +2,7 @@ package dev.cryosphere.trainer.run;
 
 import dev.cryosphere.core.physics.Ctf;
 import dev.cryosphere.core.physics.CtfParams;
+import dev.cryosphere.core.physics.ImageFilters;
 import dev.cryosphere.trainer.model.InputLayout;
 import dev.cryosphere.trainer.model.ModelConfig;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,8 +15,8 @@ import java.util.Random;
 
 /**
  * Turns dataset rows into the graph's inputs (image, latent noise, cond) and labels (the observed image).
- * Images are scaled by {@link #normalise} (the reference's division by the dataset's Fourier normalisation f_std, times
- * N) for both the encoder input and the loss target. All noise comes from a {@link Random} seeded by (seed, epoch, batch): the same batch of the same
+ * The encoder input is {@link #encoderInput} (optional circular mask, then {@link #normalise}); the loss target is the
+ * same image, low-passed when the configuration asks ({@link #lossTarget}), as in the reference. All noise comes from a {@link Random} seeded by (seed, epoch, batch): the same batch of the same
  * epoch always sees the same numbers, which makes resumed runs exact.
  */
 public final class BatchBuilder {
@@ -44,6 +45,27 @@ public final class BatchBuilder {
         return out;
     }
 
+    /**
+     * What the encoder sees for a dataset image, in training and in evaluation: the optional input mask
+     * ({@code input_mask_radius}, applied before normalisation as in the reference), then {@link #normalise}.
+     */
+    public static float[] encoderInput(float[] image, ModelConfig config) {
+        float[] x = image;
+        if (config.inputMaskRadius() != null)
+            x = ImageFilters.masked(image, ImageFilters.circularMask(config.box(), config.inputMaskRadius()));
+        return normalise(x, config.fStd());
+    }
+
+    /**
+     * The image the prediction is correlated with: the encoder input, low-passed at {@code low_pass} Å when set (the
+     * reference filters only the observed image; low-pass and the prediction's shift commute, so filtering before
+     * the shift is the same).
+     */
+    public static float[] lossTarget(float[] encoderInput, ModelConfig config) {
+        if (config.lowPassAngstrom() == null) return encoderInput;
+        return ImageFilters.lowPass(encoderInput, config.box(), config.apix(), config.lowPassAngstrom());
+    }
+
     /** One dataset row as the batch builder needs it. */
     public record Row(long particleIndex, float[] image, double[] rotation, double originX, double originY, CtfParams ctf) {}
 
@@ -59,12 +81,14 @@ public final class BatchBuilder {
         int b = rows.size(), p = config.pixels(), l = config.latentDim(), k = config.segments();
         Random rng = new Random(mix(seed, epoch, batch));
         float[] images = new float[b * p];
+        float[] targets = config.lowPassAngstrom() == null ? null : new float[b * p];
         float[] noise = new float[b * l];
         float[] cond = new float[b * layout.condWidth()];
         for (int i = 0; i < b; i++) {
             Row r = rows.get(i);
-            float[] img = normalise(r.image(), config.fStd());
+            float[] img = encoderInput(r.image(), config);
             System.arraycopy(img, 0, images, i * p, p);
+            if (targets != null) System.arraycopy(lossTarget(img, config), 0, targets, i * p, p);
             for (int d = 0; d < l; d++) noise[i * l + d] = (float) rng.nextGaussian();
             double[] gmm = new double[3 * k];
             for (int j = 0; j < gmm.length; j++) gmm[j] = rng.nextGaussian();
@@ -75,7 +99,8 @@ public final class BatchBuilder {
         INDArray img = Nd4j.create(images, new long[]{b, p}, DataType.FLOAT);
         INDArray[] features = {img, Nd4j.create(noise, new long[]{b, l}, DataType.FLOAT),
                 Nd4j.create(cond, new long[]{b, layout.condWidth()}, DataType.FLOAT)};
-        return new MultiDataSet(features, new INDArray[]{img.dup()});
+        INDArray target = targets == null ? img.dup() : Nd4j.create(targets, new long[]{b, p}, DataType.FLOAT);
+        return new MultiDataSet(features, new INDArray[]{target});
     }
 
     /** A well-mixed 64-bit seed for (seed, epoch, batch). */

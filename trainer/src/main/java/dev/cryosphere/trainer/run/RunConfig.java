@@ -29,6 +29,9 @@ import java.util.List;
  * decoder_hidden: [512, 512]
  * sigma: 2.0                  # Å, Gaussian width per residue
  * tau: 0.05                   # segmentation softmax temperature
+ * low_pass:                   # Å: hard low-pass of the loss target (the observed image), |k| < 1/low_pass; none by default
+ * input_mask_radius:          # circular mask on the images (encoder input and loss target), radius as a fraction of
+ *                             # half the box (1 = inscribed circle); none by default
  * batch_size: 128
  * epochs: 300
  * seed: 0
@@ -42,6 +45,14 @@ import java.util.List;
  * kl_latent: linear           # linear | constant:<beta> | cyclical:<M>:<R>  (also kl_means, kl_stds, kl_proportions)
  * kl_proportions: cyclical:5:0.5
  * checkpoint_every: 1         # epochs between checkpoints (the last epoch is always saved)
+ * segmentation_start:         # GMM start values (default: the reference's "uniform" start, below); any subset of
+ *   means_means: [26.8, 80.2] #   the six keys, each one number per segment (all parts, in residue order) or one
+ *   means_stds: 10            #   number for every segment. Uniform, per part of n residues and K segments:
+ *   stds_means: 53.5          #   means_means = first + n/K·(i + ½), means_stds = 10, stds_means = n/K,
+ *   stds_stds: 10             #   stds_stds = 10, proportions_means = 0, proportions_stds = 1
+ *   proportions_means: 0
+ *   proportions_stds: 1
+ * segmentation_prior: {}      # the prior's means/stds, same keys (default: the same uniform numbers)
  * spark:                      # only used with `train --master ...` (distributed training); see {@link SparkSettings}
  *   training_master: shared   # shared (gradient sharing, threshold encoding) | averaging (parameter averaging)
  *   batch_per_worker: 128     # examples per step on each worker (default: batch_size)
@@ -60,6 +71,8 @@ public final class RunConfig {
     public List<Integer> decoderHidden = List.of(512, 512);
     public Double sigma = 2.0;
     public Double tau = 0.05;
+    public Double lowPass;
+    public Double inputMaskRadius;
     public Integer batchSize = 128;
     public Integer epochs = 300;
     public Long seed = 0L;
@@ -75,6 +88,8 @@ public final class RunConfig {
     public String klStds = "linear";
     public String klProportions = "cyclical:5:0.5";
     public Integer checkpointEvery = 1;
+    public GmmSpec segmentationStart;
+    public GmmSpec segmentationPrior;
     public SparkSettings spark = new SparkSettings();
 
     /** A residue range of one chain segmented on its own. */
@@ -85,10 +100,42 @@ public final class RunConfig {
         @JsonProperty(required = true) public Integer segments;
     }
 
+    /** GMM values given by the user: per key one number per segment, or one number for all; absent = uniform. */
+    public static final class GmmSpec {
+        public List<Double> meansMeans, meansStds, stdsMeans, stdsStds, proportionsMeans, proportionsStds;
+
+        ModelConfig.GmmValues over(ModelConfig.GmmValues uniform, String key, Object source) {
+            return new ModelConfig.GmmValues(
+                    values(meansMeans, uniform.meansMeans(), key + ".means_means", source),
+                    values(meansStds, uniform.meansStds(), key + ".means_stds", source),
+                    values(stdsMeans, uniform.stdsMeans(), key + ".stds_means", source),
+                    values(stdsStds, uniform.stdsStds(), key + ".stds_stds", source),
+                    values(proportionsMeans, uniform.proportionsMeans(), key + ".proportions_means", source),
+                    values(proportionsStds, uniform.proportionsStds(), key + ".proportions_stds", source));
+        }
+
+        private static double[] values(List<Double> given, double[] uniform, String key, Object source) {
+            if (given == null) return uniform;
+            int k = uniform.length;
+            if (given.size() != 1 && given.size() != k)
+                throw new InputException(source, "key '" + key + "'", "expected one number or " + k
+                        + " (one per segment), got " + given.size());
+            double[] out = new double[k];
+            for (int i = 0; i < k; i++) {
+                Double v = given.get(given.size() == 1 ? 0 : i);
+                if (v == null || !Double.isFinite(v))
+                    throw new InputException(source, "key '" + key + "'", "not a finite number: " + v);
+                out[i] = v;
+            }
+            return out;
+        }
+    }
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
     public static RunConfig defaults() {
         return new RunConfig();
@@ -140,6 +187,11 @@ public final class RunConfig {
             }
             p.sort(java.util.Comparator.comparingInt(ModelConfig.Part::first));
         }
+        ModelConfig.GmmValues uniform = ModelConfig.GmmValues.uniform(p);
+        ModelConfig.GmmValues start = segmentationStart == null ? null : segmentationStart.over(uniform, "segmentation_start", source);
+        ModelConfig.GmmValues prior = segmentationPrior == null ? null : segmentationPrior.over(uniform, "segmentation_prior", source);
+        if (start != null) requirePositiveStds(start, "segmentation_start", source);
+        if (prior != null) requirePositiveStds(prior, "segmentation_prior", source);
         try {
             ModelConfig d = ModelConfig.defaults(box, apix, base.size(), p.get(0).segments());
             return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, d.leakySlope(), p, tau,
@@ -147,7 +199,8 @@ public final class RunConfig {
                     ModelConfig.Schedule.constant(continuity), ModelConfig.Schedule.constant(clash), clashCutoff, fullClash,
                     schedule(klLatent, "kl_latent", source), schedule(klMeans, "kl_means", source),
                     schedule(klStds, "kl_stds", source), schedule(klProportions, "kl_proportions", source),
-                    null, null, null, null, batchSize, epochs, seed, latentStdInit);
+                    start, prior, optionalPositive(lowPass, "low_pass", source),
+                    optionalPositive(inputMaskRadius, "input_mask_radius", source), batchSize, epochs, seed, latentStdInit);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InputException(source, "configuration", String.valueOf(e.getMessage()));
         }
@@ -173,6 +226,21 @@ public final class RunConfig {
             // reported below
         }
         throw new InputException(source, "key '" + key + "'", "expected linear, constant:<beta> or cyclical:<M>:<R>, got '" + text + "'");
+    }
+
+    /** A std of 0 makes its KL term infinite (NaN even under a zero weight); a small positive std is nearly deterministic. */
+    private static void requirePositiveStds(ModelConfig.GmmValues g, String key, Object source) {
+        String[] names = {"means_stds", "stds_stds", "proportions_stds"};
+        double[][] stds = {g.meansStds(), g.stdsStds(), g.proportionsStds()};
+        for (int i = 0; i < 3; i++)
+            for (double v : stds[i])
+                if (!(v > 0)) throw new InputException(source, "key '" + key + "." + names[i] + "'", "must be positive (a small value such as 0.01 gives a nearly fixed segmentation), got " + v);
+    }
+
+    private static Double optionalPositive(Double v, String key, Object source) {
+        if (v != null && !(v > 0 && Double.isFinite(v)))
+            throw new InputException(source, "key '" + key + "'", "must be a positive number, got " + v);
+        return v;
     }
 
     private static int positive(Integer v, String key, Object source) {

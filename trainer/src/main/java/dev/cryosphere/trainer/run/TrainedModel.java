@@ -73,7 +73,7 @@ public final class TrainedModel {
     /** The epoch (0-based) of the checkpoint this model comes from. */
     public int epoch() { return epoch; }
 
-    /** Latent means for a batch of images already normalised as in training (see {@link BatchBuilder#normalise}). */
+    /** Latent means for a batch of images prepared as in training (see {@link BatchBuilder#encoderInput}). */
     public double[][] encode(float[][] images) {
         int b = images.length, l = config.latentDim();
         INDArray enc = forward(encoderLayers(), Nd4j.create(images));

@@ -1,0 +1,91 @@
+package dev.cryosphere.trainer.run;
+
+import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.testing.SharedData;
+import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.trainer.model.BaseStructure;
+import dev.cryosphere.trainer.model.CryoSphereGraph;
+import dev.cryosphere.trainer.model.ModelConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** run.yaml's segmentation start values and prior: broadcast, per-segment lists, defaults, errors naming the key. */
+class RunConfigTest {
+    @TempDir
+    Path dir;
+
+    static AtomicModel chainA; // two chains of 1AKE, one part
+
+    @BeforeAll
+    static void structure() {
+        chainA = AtomicModel.read(SharedData.structures("1ake.pdb"));
+    }
+
+    private ModelConfig config(String yaml) throws Exception {
+        Path f = dir.resolve("run.yaml");
+        Files.writeString(f, yaml);
+        return RunConfig.read(f).toModelConfig(32, 4.0, 1.0, chainA, f);
+    }
+
+    private InputException error(String yaml) throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, yaml);
+        return assertThrows(InputException.class, () -> RunConfig.read(f).toModelConfig(32, 4.0, 1.0, chainA, f));
+    }
+
+    @Test
+    void withoutTheKeysStartAndPriorAreTheReferencesUniformValues() throws Exception {
+        ModelConfig c = config("segments: 4\n");
+        ModelConfig.GmmValues u = c.startValues();
+        int n = chainA.size();
+        assertEquals(n / 4.0 / 2, u.meansMeans()[0], 1e-12);
+        assertEquals(n / 4.0 * 3.5, u.meansMeans()[3], 1e-12);
+        assertArrayEquals(new double[]{10, 10, 10, 10}, u.meansStds());
+        assertArrayEquals(new double[]{1, 1, 1, 1}, u.proportionsStds());
+        assertEquals(u, c.priorValues());
+    }
+
+    @Test
+    void oneNumberIsBroadcastAndAListIsTakenPerSegment() throws Exception {
+        ModelConfig c = config("""
+                segments: 4
+                segmentation_start: {means_stds: 0.01, means_means: [10, 60, 140, 190]}
+                segmentation_prior:
+                  stds_stds: [5, 6, 7, 8]
+                """);
+        ModelConfig.GmmValues s = c.startValues(), p = c.priorValues(), u = ModelConfig.GmmValues.uniform(c.parts());
+        assertArrayEquals(new double[]{0.01, 0.01, 0.01, 0.01}, s.meansStds());
+        assertArrayEquals(new double[]{10, 60, 140, 190}, s.meansMeans());
+        assertArrayEquals(u.stdsMeans(), s.stdsMeans());
+        assertArrayEquals(new double[]{5, 6, 7, 8}, p.stdsStds());
+        assertArrayEquals(u.meansMeans(), p.meansMeans());
+
+        // the graph starts from them
+        var graph = CryoSphereGraph.create(CryoSphereGraph.configuration(c, BaseStructure.of(chainA)));
+        ModelConfig.GmmValues inGraph = TrainedModel.gmmOf(graph);
+        assertArrayEquals(s.meansMeans(), inGraph.meansMeans(), 1e-5);
+        assertArrayEquals(s.meansStds(), inGraph.meansStds(), 1e-7);
+    }
+
+    @Test
+    void wrongLengthsZeroStdsAndUnknownKeysAreNamed() throws Exception {
+        InputException e = error("segments: 4\nsegmentation_start: {means_means: [1, 2, 3]}\n");
+        assertTrue(e.getMessage().contains("segmentation_start.means_means") && e.getMessage().contains("4"), e.getMessage());
+        e = error("segments: 4\nsegmentation_prior: {means_stds: 0}\n");
+        assertTrue(e.getMessage().contains("segmentation_prior.means_stds"), e.getMessage());
+        e = error("segments: 4\nsegmentation_start: {proportions_stds: 0}\n");
+        assertTrue(e.getMessage().contains("segmentation_start.proportions_stds"), e.getMessage());
+        e = assertThrows(InputException.class, () -> {
+            Path f = dir.resolve("typo.yaml");
+            Files.writeString(f, "segmentation_start: {mean_means: 3}\n");
+            RunConfig.read(f);
+        });
+        assertTrue(e.getMessage().contains("mean_means"), e.getMessage());
+    }
+}
