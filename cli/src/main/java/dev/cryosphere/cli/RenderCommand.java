@@ -1,5 +1,6 @@
 package dev.cryosphere.cli;
 
+import dev.cryosphere.core.format.AtomCloud;
 import dev.cryosphere.core.format.AtomicModel;
 import dev.cryosphere.core.format.MrcStackWriter;
 import dev.cryosphere.core.format.Particle;
@@ -42,8 +43,17 @@ public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--no-ctf", description = "Do not apply the CTF.")
     boolean noCtf;
 
-    @Option(names = "--sigma", paramLabel = "Å", description = "Gaussian width per residue, Å.")
-    double sigma = 2.0;
+    @Option(names = "--sites", paramLabel = "residues|atoms",
+            description = "What carries a Gaussian: residues (the cryoSPHERE model: one per residue at its CA/C1', amplitude "
+                    + "= the residue's electrons) or atoms (every atom of the same residues, amplitude = its atomic number; "
+                    + "a full-atom reference, e.g. to compare with a map-based projector).")
+    Sites sites = Sites.residues;
+
+    enum Sites { residues, atoms }
+
+    @Option(names = "--sigma", paramLabel = "Å", description = "Gaussian width, Å (default: 2 for residues, the "
+            + "reference's sigma_gmm; 1 for atoms).")
+    Double sigma;
 
     @Option(names = "--box", paramLabel = "PX", description = "Image side in pixels (default: from the metadata's optics group).")
     Integer box;
@@ -56,7 +66,18 @@ public final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AtomicModel model = AtomicModel.read(structure);
+        double[] xyz, amp;
+        if (sites == Sites.atoms) {
+            AtomCloud atoms = AtomCloud.read(structure);
+            xyz = atoms.xyz();
+            amp = atoms.electrons();
+        } else {
+            AtomicModel model = AtomicModel.read(structure);
+            xyz = model.coordinates();
+            amp = model.amplitudes();
+        }
+        double width = sigma != null ? sigma : sites == Sites.atoms ? 1.0 : 2.0;
+        if (!(width > 0)) throw new InputException(null, "--sigma", "must be positive, got " + width);
         ParticleSet set = ParticleSet.read(particles, root);
         List<Particle> rows = set.particles();
         int n = box != null ? box : rows.get(0).box();
@@ -68,8 +89,7 @@ public final class RenderCommand implements Callable<Integer> {
             if (apix == null && Math.abs(p.pixelSize() - a) > 1e-6)
                 throw new InputException(particles, "row " + (p.row() + 1), "pixel size " + p.pixelSize() + " differs from row 1's " + a + "; pass --apix");
         }
-        GaussianRenderer renderer = new GaussianRenderer(n, a, sigma);
-        double[] xyz = model.coordinates(), amp = model.amplitudes();
+        GaussianRenderer renderer = new GaussianRenderer(n, a, width);
         Progress progress = new Progress("render", "images", rows.size());
         int chunk = 512;
         try (AtomicOutput o = AtomicOutput.file(out, overwrite);
@@ -88,8 +108,8 @@ public final class RenderCommand implements Callable<Integer> {
             w.close();
             o.commit();
         }
-        System.out.printf(Locale.ROOT, "render: %d images of %d px at %.4f Å/px (%s, %d residues, sigma %.2f Å) -> %s%n",
-                rows.size(), n, a, noCtf ? "no CTF" : "with CTF", model.size(), sigma, out);
+        System.out.printf(Locale.ROOT, "render: %d images of %d px at %.4f Å/px (%s, %d %s, sigma %.2f Å) -> %s%n",
+                rows.size(), n, a, noCtf ? "no CTF" : "with CTF", amp.length, sites, width, out);
         return 0;
     }
 }

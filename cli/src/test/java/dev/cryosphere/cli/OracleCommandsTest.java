@@ -46,6 +46,21 @@ class OracleCommandsTest {
         assertTrue(c[0] >= 0.91 && c[1] >= 0.86, "with CTF: mean " + c[0] + ", min " + c[1]);
     }
 
+    /** With every atom a Gaussian (the same projector, pose, shift and CTF), the bars hold with the CTF too. */
+    @Test
+    void renderOfAllAtomsMatchesRelionProjectionsWithAndWithoutCtf() {
+        Path noCtf = dir.resolve("atoms_noctf.mrcs"), ctf = dir.resolve("atoms_ctf.mrcs");
+        String pdb = SharedData.oracle1ztu("1ztu_boxcentred.pdb").toString(), star = SharedData.oracle1ztu("poses_ctf.star").toString();
+        Cli r = Cli.run("render", "--structure", pdb, "--particles", star, "--sites", "atoms", "--no-ctf", "--out", noCtf.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("2401 atoms, sigma 1.00"), r.out());
+        assertEquals(0, Cli.run("render", "--structure", pdb, "--particles", star, "--sites", "atoms", "--out", ctf.toString()).exitCode());
+        double[] n = meanMin(noCtf, SharedData.oracle1ztu("proj_noctf.mrcs"));
+        assertTrue(n[0] >= 0.95 && n[1] >= 0.90, "no CTF: mean " + n[0] + ", min " + n[1]);
+        double[] c = meanMin(ctf, SharedData.oracle1ztu("proj_ctf.mrcs"));
+        assertTrue(c[0] >= 0.95 && c[1] >= 0.90, "with CTF: mean " + c[0] + ", min " + c[1]);
+    }
+
     private static double resolution(String out, String threshold) {
         Matcher m = Pattern.compile(threshold + " at ([0-9.]+) Å").matcher(out);
         assertTrue(m.find(), out);

@@ -36,17 +36,47 @@ final class AtomicModelReader {
     private enum Format { PDB, MMCIF }
 
     static AtomicModel read(Path file) {
+        Format format = checkedFormat(file);
+        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : isOurCif(file);
+        return coarseGrain(file, parseNonEmpty(file, format), coarseGrained);
+    }
+
+    /** Every atom of the residues {@link #read} keeps (the one-site files this project writes: those sites). */
+    static AtomCloud readAtoms(Path file) {
+        AtomicModel model = read(file);
+        Format format = formatOf(file);
+        if (format == Format.PDB ? scanPdb(file) : isOurCif(file)) return new AtomCloud(model.coordinates(), model.amplitudes());
+        List<Double> xyz = new ArrayList<>(), electrons = new ArrayList<>();
+        for (Chain chain : parseNonEmpty(file, format).getPolyChains(0)) {
+            for (Group group : chain.getAtomGroups()) {
+                String site = group.isWater() ? null : siteAtomName(group);
+                if (site == null || group.getAtom(site) == null) continue;   // dropped by read() too
+                for (Atom atom : group.getAtoms()) {
+                    xyz.add(atom.getX());
+                    xyz.add(atom.getY());
+                    xyz.add(atom.getZ());
+                    electrons.add((double) atom.getElement().getAtomicNumber());
+                }
+            }
+        }
+        return new AtomCloud(xyz.stream().mapToDouble(Double::doubleValue).toArray(),
+                electrons.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static Format checkedFormat(Path file) {
         if (!Files.exists(file)) throw new InputException(file, null, "file not found");
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new InputException(file, null, "not a readable regular file");
         }
-        Format format = formatOf(file);
-        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : isOurCif(file);
+        return formatOf(file);
+    }
+
+    private static Structure parseNonEmpty(Path file, Format format) {
         Structure structure = parse(file, format);
         if (structure.nrModels() == 0 || structure.getChains(0).stream().allMatch(c -> c.getAtomGroups().isEmpty())) {
             throw new InputException(file, null, "no atom records (empty file, or not a PDB/mmCIF file)");
         }
-        return coarseGrain(file, structure, coarseGrained);
+        return structure;
     }
 
     private static Format formatOf(Path file) {

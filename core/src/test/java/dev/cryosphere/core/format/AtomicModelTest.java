@@ -167,6 +167,31 @@ class AtomicModelTest {
     }
 
     @Test
+    void atomCloudHoldsEveryAtomOfTheKeptResiduesAndTheirElectrons(@TempDir Path dir) {
+        for (String name : List.of("1ztu.pdb", "1igy.pdb")) {
+            AtomicModel model = AtomicModel.read(SharedData.structures(name));
+            AtomCloud atoms = AtomCloud.read(SharedData.structures(name));
+            // the residues' electron counts are the sums over their atoms: same molecule, waters and ligands dropped
+            assertEquals(Arrays.stream(model.amplitudes()).sum(), Arrays.stream(atoms.electrons()).sum(), 1e-9, name);
+            assertTrue(atoms.size() > 5 * model.size(), name + ": " + atoms.size() + " atoms, " + model.size() + " residues");
+            // every residue site is one of the atoms
+            double[] a = atoms.xyz(), r = model.coordinates();
+            int found = 0;
+            for (int i = 0; i < model.size(); i++)
+                for (int j = 0; j < atoms.size(); j++)
+                    if (a[3 * j] == r[3 * i] && a[3 * j + 1] == r[3 * i + 1] && a[3 * j + 2] == r[3 * i + 2]) { found++; break; }
+            assertEquals(model.size(), found, name);
+        }
+        // our one-site-per-residue files give their sites with the residue amplitudes
+        AtomicModel model = AtomicModel.read(SharedData.structures("1ztu.pdb"));
+        Path ca = dir.resolve("ca.pdb");
+        model.writePdb(ca);
+        AtomCloud sites = AtomCloud.read(ca);
+        assertArrayEquals(model.amplitudes(), sites.electrons(), 1e-9);
+        assertArrayEquals(model.coordinates(), sites.xyz(), 1e-3);
+    }
+
+    @Test
     void onlyTheFirstModelIsUsed(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("nmr.pdb"), String.join("\n",
                 "MODEL        1", atom(1, "CA", "GLY", "A", 1, 1, 2, 3, "C"), atom(2, "CA", "GLY", "A", 2, 4, 5, 6, "C"), "ENDMDL",
