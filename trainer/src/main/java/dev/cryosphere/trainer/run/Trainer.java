@@ -178,6 +178,7 @@ public final class Trainer {
             if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) Checkpoints.save(layout, graph, state);
             TestHooks.crashAfter(epoch);
         }
+        noteUnmovedSegmentation(graph);
         return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
     }
 
@@ -217,7 +218,26 @@ public final class Trainer {
                 TestHooks.crashAfter(epoch);
             }
         }
+        noteUnmovedSegmentation(graph);
         return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
+    }
+
+    /**
+     * With the reference's variational start (segment means drawn ± 10 residues per image) and its KL to the start,
+     * the GMM typically stays where it started (measured; README, "Learning the segmentation"). Say so when it did,
+     * since a user would otherwise read the start's uniform split as a learned segmentation.
+     */
+    private void noteUnmovedSegmentation(ComputationGraph graph) {
+        ModelConfig.GmmValues now = TrainedModel.gmmOf(graph), start = config.startValues();
+        double moved = 0, startStd = 0;
+        for (int k = 0; k < now.size(); k++) {
+            moved = Math.max(moved, Math.abs(now.meansMeans()[k] - start.meansMeans()[k]));
+            startStd = Math.max(startStd, Math.abs(start.meansStds()[k]));
+        }
+        if (moved < 1 && startStd >= 1)
+            System.out.printf(Locale.ROOT, "train: note: the segment means moved at most %.2f residues from their start: the "
+                    + "variational segmentation (start stds %.3g residues) has not learned from the data; see the README, "
+                    + "\"Learning the segmentation\", for settings that do%n", moved, startStd);
     }
 
     /** One optimiser step; restores the pre-step weights and stops if anything became non-finite. */
