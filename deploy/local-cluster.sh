@@ -102,6 +102,8 @@ stop() {
     sleep 0.5
   done
   pkill -9 -f "$state/sparkhome" 2>/dev/null || true
+  # executors killed above leave their Aeron directories (~600 MB of shared memory each) behind
+  "$root/deploy/aeron-clean.sh" >/dev/null 2>&1 || true
   [[ $any == 1 ]] && echo "local-cluster: stopped" || echo "local-cluster: not running"
 }
 

@@ -39,6 +39,7 @@
 # "log_dir", "report"}. "kept": done by an earlier run with the same fingerprint.
 #
 # A lock (flock on WORK/.nightly.lock) keeps two runs from overlapping: a second run exits at once with code 3.
+# Each run first removes this user's stale Aeron directories from /dev/shm (deploy/aeron-clean.sh).
 # Exit code: 0 when every dataset is done or skipped, 1 when any failed, 2 for a bad spec, 3 when locked.
 set -euo pipefail
 
@@ -105,6 +106,9 @@ logdir="$work/logs/$run_id"
 mkdir -p "$logdir"
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$logdir/nightly.log" >&2; }
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# Shared memory held by JVMs killed in earlier runs (one Aeron directory, ~600 MB, each): free it before training.
+while IFS= read -r line; do log "$line"; done < <("$root/deploy/aeron-clean.sh" 2>&1 || true)
 
 json_str() {
   if [[ -z "${1+x}" || "$1" == "" ]]; then printf 'null'; return 0; fi

@@ -69,6 +69,7 @@ class NightlyScriptTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
         pb.environment().put("CRYOSPHERE_SUBMIT", fakeSubmit().toString());
         pb.environment().put("CALLS", dir.resolve("calls.txt").toString());
+        pb.environment().put("AERON_SHM", dir.resolve("shm").toString());   // not this machine's /dev/shm
         for (int i = 0; i < env.length; i += 2) pb.environment().put(env[i], env[i + 1]);
         return pb.start();
     }
