@@ -51,15 +51,7 @@ class NightlyIT {
                     "--box", "32", "--apix", "4", "--seed", name.equals("a") ? "1" : "2", "--out", dir.resolve("sim-" + name).toString());
             assertEquals(0, c.exitCode(), c.err());
         }
-        Files.writeString(dir.resolve("tiny.yaml"), """
-                segments: 3
-                latent_dim: 3
-                encoder_hidden: [16, 8]
-                decoder_hidden: [8]
-                batch_size: 16
-                epochs: 2
-                lr_networks: 1.0e-3
-                lr_segmentation: 1.0e-3
+        TinyDataset.writeConfig(dir.resolve("tiny.yaml"), 2, """
                 spark:
                   batch_per_worker: 16
                 """);

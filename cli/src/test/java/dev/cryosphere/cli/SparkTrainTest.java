@@ -23,15 +23,7 @@ class SparkTrainTest {
         data = tiny.data();
         structure = tiny.structure();
         config = dir.resolve("tiny.yaml");
-        Files.writeString(config, """
-                segments: 3
-                latent_dim: 3
-                encoder_hidden: [16, 8]
-                decoder_hidden: [8]
-                batch_size: 16
-                epochs: 2
-                lr_networks: 1.0e-3
-                lr_segmentation: 1.0e-3
+        TinyDataset.writeConfig(config, 2, """
                 spark:
                   batch_per_worker: 16
                   check_replicas: true

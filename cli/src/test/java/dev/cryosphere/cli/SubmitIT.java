@@ -44,14 +44,7 @@ class SubmitIT {
                 "--box", "32", "--apix", "4", "--seed", "3", "--out", sim.toString());
         assertEquals(0, c.exitCode(), c.err());
         config = dir.resolve("tiny.yaml");
-        Files.writeString(config, """
-                segments: 3
-                latent_dim: 3
-                encoder_hidden: [16, 8]
-                decoder_hidden: [8]
-                batch_size: 16
-                epochs: 1
-                lr_networks: 1.0e-3
+        TinyDataset.writeConfig(config, 1, """
                 spark:
                   batch_per_worker: 16
                 """);

@@ -2,6 +2,8 @@ package dev.cryosphere.cli;
 
 import dev.cryosphere.core.testing.SharedData;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,5 +19,12 @@ record TinyDataset(Path data, Path structure) {
         assertEquals(0, Cli.run("ingest", "--particles", sim.resolve("particles.star").toString(), "--out", data.toString(),
                 "--master", "local[2]", "--shard-mb", "1").exitCode());
         return new TinyDataset(data, sim.resolve("base.pdb"));
+    }
+
+    /** The tiny networks the training tests use (seconds per epoch), for this many epochs, then the extra YAML lines. */
+    static Path writeConfig(Path file, int epochs, String extra) throws IOException {
+        return Files.writeString(file, String.join("\n", "segments: 3", "latent_dim: 3", "encoder_hidden: [16, 8]",
+                "decoder_hidden: [8]", "batch_size: 16", "epochs: " + epochs, "lr_networks: 1.0e-3",
+                "lr_segmentation: 1.0e-3", extra));
     }
 }

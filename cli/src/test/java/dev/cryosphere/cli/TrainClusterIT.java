@@ -53,15 +53,7 @@ class TrainClusterIT {
         config = dir.resolve("tiny.yaml");
         // constant loss weights, so that "the loss falls" compares one objective across epochs (the default schedules
         // ramp the KL weights up from 0, which can raise the total while every term falls)
-        Files.writeString(config, """
-                segments: 3
-                latent_dim: 3
-                encoder_hidden: [16, 8]
-                decoder_hidden: [8]
-                batch_size: 16
-                epochs: %d
-                lr_networks: 1.0e-3
-                lr_segmentation: 1.0e-3
+        TinyDataset.writeConfig(config, EPOCHS, """
                 kl_latent: constant:1
                 kl_means: constant:1
                 kl_stds: constant:1
@@ -70,7 +62,7 @@ class TrainClusterIT {
                   training_master: shared
                   batch_per_worker: 16
                   check_replicas: true
-                """.formatted(EPOCHS));
+                """);
         Path one = dir.resolve("one-jvm");
         assertEquals(0, Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out",
                 one.toString(), "--config", config.toString()).exitCode());

@@ -28,16 +28,7 @@ class TrainCommandTest {
         data = tiny.data();
         structure = tiny.structure();
         config = dir.resolve("tiny.yaml");
-        Files.writeString(config, """
-                segments: 3
-                latent_dim: 3
-                encoder_hidden: [16, 8]
-                decoder_hidden: [8]
-                batch_size: 16
-                epochs: 3
-                lr_networks: 1.0e-3
-                lr_segmentation: 1.0e-3
-                """);
+        TinyDataset.writeConfig(config, 3, "");
     }
 
     private static Cli train(Path run, String... extra) {
