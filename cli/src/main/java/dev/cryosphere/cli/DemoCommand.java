@@ -78,7 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
                     "epochs: " + epochs, "lr_networks: 1.0e-3", "lr_segmentation: 3.0e-2",
                     // the segmentation recipe that learns from the data (README, "Learning the segmentation")
                     "segmentation_start: {means_stds: 0.01, stds_stds: 0.01, proportions_stds: 0.01}",
-                    "kl_means: constant:0", "kl_stds: constant:0", "kl_proportions: constant:0", ""));
+                    "kl_means: constant:0", "kl_stds: constant:0", "kl_proportions: constant:0",
+                    "scheduler: {milestones: [15, 25], decay: 0.1, groups: [segmentation]}", ""));
             step("train", "--data", dir.resolve("dataset").toString(), "--structure", sim.resolve("base.pdb").toString(),
                     "--out", dir.resolve("run").toString(), "--config", trainConfig.toString());
             step("evaluate", "--run", dir.resolve("run").toString(), "--data", dir.resolve("dataset").toString(),

@@ -49,6 +49,7 @@ import java.util.List;
  * @param latentStdInit  posterior std of every latent dimension at initialisation (the bias of the encoder's std
  *                       outputs is set so that the std transform gives it); 0 keeps the reference's init (bias 0:
  *                       std ≈ 1). Default 0.01, see {@link #DEFAULT_LATENT_STD_INIT}.
+ * @param lrSchedule     optional step decay of the learning rates (the reference's {@code scheduler}); null = constant
  */
 public record ModelConfig(int box, double apix, double sigma, double fStd,
                           int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden, double leakySlope,
@@ -58,7 +59,8 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                           Schedule klLatent, Schedule klMeans, Schedule klStds, Schedule klProportions,
                           GmmValues segmentationStart, GmmValues segmentationPrior,
                           Double lowPassAngstrom, Double inputMaskRadius,
-                          int batchSize, int epochs, long seed, double latentStdInit) {
+                          int batchSize, int epochs, long seed, double latentStdInit,
+                          LrSchedule lrSchedule) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -105,7 +107,47 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                 Schedule.constant(0.1), Schedule.constant(0.1), 4.0, true,
                 Schedule.linear(), Schedule.linear(), Schedule.linear(), Schedule.cyclical(5, 0.5),
                 null, null, null, null,
-                128, 300, 0L, DEFAULT_LATENT_STD_INIT);
+                128, 300, 0L, DEFAULT_LATENT_STD_INIT, null);
+    }
+
+    /** The networks' learning rate in epoch {@code epoch} (0-based), after the schedule's decays. */
+    public double lrNetworks(int epoch) {
+        return lrSchedule == null || !lrSchedule.networks() ? lrNetworks : lrNetworks * lrSchedule.factor(epoch);
+    }
+
+    /** The segmentation's learning rate in epoch {@code epoch} (0-based), after the schedule's decays. */
+    public double lrSegmentation(int epoch) {
+        return lrSchedule == null || !lrSchedule.segmentation() ? lrSegmentation : lrSegmentation * lrSchedule.factor(epoch);
+    }
+
+    /**
+     * Step decay, the reference's {@code scheduler: {milestones, decay}} (PyTorch's MultiStepLR stepped once per epoch):
+     * after {@code m} epochs for each milestone m, the learning rates of the chosen groups are multiplied by
+     * {@code decay}. The reference decays both groups; {@code networks}/{@code segmentation} choose.
+     */
+    public record LrSchedule(List<Integer> milestones, double decay, boolean networks, boolean segmentation) {
+        public LrSchedule {
+            milestones = List.copyOf(milestones);
+            if (milestones.isEmpty()) throw new IllegalArgumentException("scheduler.milestones is empty");
+            for (int m : milestones) if (m < 1) throw new IllegalArgumentException("scheduler.milestones must be >= 1: " + m);
+            if (!(decay > 0 && decay <= 1)) throw new IllegalArgumentException("scheduler.decay must be in (0, 1]: " + decay);
+            if (!networks && !segmentation) throw new IllegalArgumentException("scheduler.groups is empty");
+        }
+
+        /** decay^(number of milestones ≤ epoch), epoch 0-based. */
+        public double factor(int epoch) {
+            double f = 1;
+            for (int m : milestones) if (m <= epoch) f *= decay;
+            return f;
+        }
+
+        /** DL4J's schedule of a base learning rate: its value from each milestone on, keyed by 0-based epoch. */
+        public org.nd4j.linalg.schedule.ISchedule of(double base) {
+            java.util.TreeMap<Integer, Double> values = new java.util.TreeMap<>();
+            values.put(0, base);
+            for (int m : milestones) values.put(m, base * factor(m));
+            return new org.nd4j.linalg.schedule.MapSchedule(org.nd4j.linalg.schedule.ScheduleType.EPOCH, values);
+        }
     }
 
     /** Total number of segments over all parts. */
@@ -134,69 +176,69 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withParts(List<Part> parts) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
-                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed, latentStdInit);
+                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withImage(int box, double apix, double sigma, double fStd) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withTau(double tau) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withL2(double l2) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withFullClash(boolean fullClash) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent,
                 klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withLatentStdInit(double latentStdInit) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withSeed(long seed) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withEpochs(int epochs) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public ModelConfig withBatchSize(int batchSize) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit);
+                batchSize, epochs, seed, latentStdInit, lrSchedule);
     }
 
     public String toJson() {

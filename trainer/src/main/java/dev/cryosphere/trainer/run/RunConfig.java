@@ -38,6 +38,10 @@ import java.util.List;
  * lr_networks: 3.0e-5
  * lr_segmentation: 3.0e-4
  * l2: 1.0e-6
+ * scheduler:                  # optional step decay (the reference's MultiStepLR, stepped per epoch): after m epochs for
+ *   milestones: [15]          #   each milestone m the learning rates are multiplied by decay; groups: which rates
+ *   decay: 0.1                #   (default both, as in the reference)
+ *   groups: [networks, segmentation]
  * continuity: 0.1             # constant weights of the continuity and clash losses
  * clash: 0.1
  * clash_cutoff: 4.0           # Å
@@ -79,6 +83,7 @@ public final class RunConfig {
     public Double lrNetworks = 3e-5;
     public Double lrSegmentation = 3e-4;
     public Double l2 = 1e-6;
+    public SchedulerSpec scheduler;
     public Double continuity = 0.1;
     public Double clash = 0.1;
     public Double clashCutoff = 4.0;
@@ -98,6 +103,24 @@ public final class RunConfig {
         @JsonProperty(required = true) public Integer from;
         @JsonProperty(required = true) public Integer to;
         @JsonProperty(required = true) public Integer segments;
+    }
+
+    /** The optional learning-rate step decay. */
+    public static final class SchedulerSpec {
+        @JsonProperty(required = true) public List<Integer> milestones;
+        @JsonProperty(required = true) public Double decay;
+        public List<String> groups = List.of("networks", "segmentation");
+
+        ModelConfig.LrSchedule toSchedule(Object source) {
+            for (String g : groups)
+                if (!g.equals("networks") && !g.equals("segmentation"))
+                    throw new InputException(source, "key 'scheduler.groups'", "networks or segmentation, not '" + g + "'");
+            try {
+                return new ModelConfig.LrSchedule(milestones, decay, groups.contains("networks"), groups.contains("segmentation"));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new InputException(source, "key 'scheduler'", String.valueOf(e.getMessage()));
+            }
+        }
     }
 
     /** GMM values given by the user: per key one number per segment, or one number for all; absent = uniform. */
@@ -200,7 +223,8 @@ public final class RunConfig {
                     schedule(klLatent, "kl_latent", source), schedule(klMeans, "kl_means", source),
                     schedule(klStds, "kl_stds", source), schedule(klProportions, "kl_proportions", source),
                     start, prior, optionalPositive(lowPass, "low_pass", source),
-                    optionalPositive(inputMaskRadius, "input_mask_radius", source), batchSize, epochs, seed, latentStdInit);
+                    optionalPositive(inputMaskRadius, "input_mask_radius", source), batchSize, epochs, seed, latentStdInit,
+                    scheduler == null ? null : scheduler.toSchedule(source));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InputException(source, "configuration", String.valueOf(e.getMessage()));
         }

@@ -102,6 +102,10 @@ public final class Trainer {
         DatasetInfo info = data.info();
         ModelConfig config = rc.toModelConfig(info.box(), info.pixelSize(), info.normalization().fStd(), base,
                 o.configFile() != null ? o.configFile() : "defaults");
+        if (config.lrSchedule() != null && o.master() != null && !o.master().isBlank())
+            // the workers' replicas would have to follow the driver's epoch count; not verified, so not offered
+            throw new InputException(o.configFile(), "key 'scheduler'", "learning-rate schedules are supported in "
+                    + "single-JVM training only (train without --master)");
         if (Files.exists(o.run())) dev.cryosphere.core.util.AtomicOutput.deleteRecursively(o.run());
         Files.createDirectories(layout.checkpoints());
         Files.writeString(layout.configJson(), config.toJson());
@@ -150,6 +154,8 @@ public final class Trainer {
             throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + batch);
         double lastLoss = Double.NaN, rate = 0;
         for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
+            // DL4J's epoch-keyed learning-rate schedules (scheduler:) read this; set it, a resumed graph starts anywhere
+            graph.getConfiguration().setEpochCount(epoch);
             double[] betas = builder.betas(epoch);
             Progress progress = new Progress(String.format(Locale.ROOT, "train epoch %d/%d", epoch + 1, config.epochs()),
                     "images", perEpoch * batch);
@@ -189,6 +195,9 @@ public final class Trainer {
      * epoch, as the single-JVM loop does on its first batch.
      */
     private Result trainOnSpark() {
+        if (config.lrSchedule() != null)   // a resumed run given --master (the fresh-run case is rejected in run())
+            throw new InputException(null, "scheduler", "learning-rate schedules are supported in single-JVM training "
+                    + "only (train without --master)");
         double lastLoss = Double.NaN, rate = 0;
         try (SparkEpochs spark = new SparkEpochs(master, sparkSettings, config, data)) {
             if (data.count() / spark.batchPerWorker() == 0)
@@ -361,7 +370,7 @@ public final class Trainer {
             sb.append(epoch + 1).append(',').append(fmt(loss));
             for (double t : terms) sb.append(',').append(fmt(t));
             for (double b : betas) sb.append(',').append(fmt(b));
-            sb.append(',').append(fmt(c.lrNetworks())).append(',').append(fmt(c.lrSegmentation()));
+            sb.append(',').append(fmt(c.lrNetworks(epoch))).append(',').append(fmt(c.lrSegmentation(epoch)));
             for (int s : sizes) sb.append(',').append(s);
             sb.append(',').append(String.format(Locale.ROOT, "%.2f,%.2f", rate, wall)).append('\n');
             try {
