@@ -61,7 +61,8 @@ import java.util.List;
  *   training_master: shared   # shared (gradient sharing, threshold encoding) | averaging (parameter averaging)
  *   batch_per_worker: 128     # examples per step on each worker (default: batch_size)
  *   workers_per_node: 1       # model replicas per executor: 1 on CPU, the GPU count per executor on GPU nodes
- *   threshold: 1.0e-3         # shared: initial threshold of the adaptive threshold encoding
+ *   threshold:                # shared: initial threshold of the adaptive threshold encoding (default: the smaller
+ *                             #   learning rate / 10; Adam steps are about the rate, larger thresholds hold them back)
  *   averaging_frequency: 5    # averaging: steps between parameter averages
  *   epoch_retries: 2          # a failed epoch is redone from the state before it at most this many times
  * </pre>

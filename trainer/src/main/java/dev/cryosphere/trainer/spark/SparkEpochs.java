@@ -115,7 +115,7 @@ public final class SparkEpochs implements AutoCloseable {
             master = new SharedTrainingMaster.Builder(voidConf, batchPerWorker)
                     .batchSizePerWorker(batchPerWorker)
                     .workersPerNode(settings.workersPerNode())
-                    .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(settings.threshold()))
+                    .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(settings.threshold(config.lrNetworks(), config.lrSegmentation())))
                     .rddTrainingApproach(RDDTrainingApproach.Direct)
                     .collectTrainingStats(false)
                     .build();
@@ -123,7 +123,7 @@ public final class SparkEpochs implements AutoCloseable {
             master = averaging();
         }
         System.err.printf(Locale.ROOT, "train: Spark %s, master %s, %s, %d part(s), %d images per worker step, %d worker(s) per executor%n",
-                jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + settings.threshold() + ")"
+                jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + settings.threshold(config.lrNetworks(), config.lrSegmentation()) + ")"
                         : "parameter averaging (every " + settings.averagingFrequency() + " steps)",
                 parts.size(), batchPerWorker, settings.workersPerNode());
     }

@@ -20,7 +20,9 @@ class SparkSettingsTest {
         assertTrue(s.shared());
         assertEquals(1, s.workersPerNode());
         assertEquals(128, s.batchPerWorker(128));
-        assertEquals(1e-3, s.threshold());
+        assertEquals(3e-6, s.threshold(3e-5, 3e-4), 1e-18);   // a tenth of the smaller learning rate
+        s.threshold = 1e-3;
+        assertEquals(1e-3, s.threshold(3e-5, 3e-4));
         assertEquals(2, s.epochRetries());
         assertFalse(s.checkReplicas());
     }
