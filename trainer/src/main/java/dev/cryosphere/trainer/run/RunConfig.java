@@ -113,6 +113,7 @@ public final class RunConfig {
         public List<String> groups = List.of("networks", "segmentation");
 
         ModelConfig.LrSchedule toSchedule(Object source) {
+            if (groups == null || groups.isEmpty()) groups = List.of("networks", "segmentation");
             for (String g : groups)
                 if (!g.equals("networks") && !g.equals("segmentation"))
                     throw new InputException(source, "key 'scheduler.groups'", "networks or segmentation, not '" + g + "'");

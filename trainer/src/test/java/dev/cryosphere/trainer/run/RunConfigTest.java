@@ -74,6 +74,27 @@ class RunConfigTest {
     }
 
     @Test
+    void schedulerDecaysTheChosenRatesAfterEachMilestone() throws Exception {
+        ModelConfig c = config("lr_networks: 1.0e-3\nlr_segmentation: 1.0e-2\n"
+                + "scheduler: {milestones: [15, 25], decay: 0.1, groups: [segmentation]}\n");
+        assertEquals(1e-2, c.lrSegmentation(14), 1e-15);
+        assertEquals(1e-3, c.lrSegmentation(15), 1e-15);
+        assertEquals(1e-4, c.lrSegmentation(25), 1e-15);
+        assertEquals(1e-3, c.lrNetworks(30), 1e-15);
+        // DL4J's schedule gives the same numbers between and at the milestones
+        var dl4j = c.lrSchedule().of(1e-2);
+        for (int e : new int[]{0, 14, 15, 20, 24, 25, 39}) assertEquals(c.lrSegmentation(e), dl4j.valueAt(0, e), 1e-15, "epoch " + e);
+        ModelConfig both = config("scheduler: {milestones: [2], decay: 0.5}\n");
+        assertEquals(both.lrNetworks() / 2, both.lrNetworks(2), 1e-18);
+        assertEquals(both.lrSegmentation() / 2, both.lrSegmentation(3), 1e-18);
+        for (String bad : new String[]{"scheduler: {milestones: [5], decay: 0}\n", "scheduler: {milestones: [0], decay: 0.1}\n",
+                "scheduler: {decay: 0.1}\n", "scheduler: {milestones: [5], decay: 0.1, groups: [encoder]}\n"}) {
+            InputException e = error(bad);
+            assertTrue(e.getMessage().contains("scheduler"), bad + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
     void wrongLengthsZeroStdsAndUnknownKeysAreNamed() throws Exception {
         InputException e = error("segments: 4\nsegmentation_start: {means_means: [1, 2, 3]}\n");
         assertTrue(e.getMessage().contains("segmentation_start.means_means") && e.getMessage().contains("4"), e.getMessage());
