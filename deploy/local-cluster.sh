@@ -64,10 +64,28 @@ start() {
   if is_running "$state/master.pid"; then echo "local-cluster.sh: already running (stop it first)" >&2; exit 1; fi
   local home; home="$(make_spark_home)"
   export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
-  echo "$port $ui_port $workers" > "$state/ports"
   java_cmd "$home" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" --webui-port "$ui_port" \
     >"$state/logs/master.log" 2>&1 &
   echo $! > "$state/master.pid"
+  # Spark moves on to the next port when the one asked for is taken (spark.port.maxRetries), e.g. when another
+  # process grabbed it meanwhile: connect the workers to the ports the Master reports it bound
+  local bound="" bound_ui=""
+  for _ in $(seq 1 120); do
+    bound=$(grep -o 'Starting Spark master at spark://[0-9.]*:[0-9]*' "$state/logs/master.log" | head -n 1 | sed 's/.*://' || true)
+    bound_ui=$(grep -o 'MasterWebUI.*started at http://[^ ]*' "$state/logs/master.log" | head -n 1 | sed 's/.*://' || true)
+    [[ -n "$bound" && -n "$bound_ui" ]] && break
+    is_running "$state/master.pid" || break
+    sleep 0.5
+  done
+  if [[ -z "$bound" || -z "$bound_ui" ]]; then
+    echo "local-cluster.sh: the master did not start; see $state/logs" >&2
+    tail -n 20 "$state/logs/master.log" >&2 || true
+    stop
+    exit 1
+  fi
+  [[ "$bound" == "$port" ]] || echo "local-cluster.sh: port $port was taken, the master uses $bound" >&2
+  port="$bound" ui_port="$bound_ui"
+  echo "$port $ui_port $workers" > "$state/ports"
   for i in $(seq 1 "$workers"); do
     mkdir -p "$state/work$i"
     java_cmd "$home" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "$cores" --memory "$memory" \
