@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.util.ConfigKeys;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.trainer.run.RunConfig;
 
@@ -183,23 +184,14 @@ final class BenchmarkSpec {
         try {
             return YAML.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
-            String p = path(e);
+            String p = ConfigKeys.path(e);
             String key = prefix + (p.isEmpty() ? "" : p.substring(0, p.length() - e.getPropertyName().length())) + e.getPropertyName();
             throw new InputException(file, "key '" + key + "'", "unknown setting (known: " + e.getKnownPropertyIds() + ")");
         } catch (JsonMappingException e) {
-            throw new InputException(file, "key '" + prefix + path(e) + "'", e.getOriginalMessage());
+            throw new InputException(file, "key '" + prefix + ConfigKeys.path(e) + "'", e.getOriginalMessage());
         } catch (IOException e) {
             throw new InputException(file, null, e.getMessage(), e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) sb.append(sb.length() > 0 ? "." : "").append(r.getFieldName());
-            else sb.append('[').append(r.getIndex()).append(']');
-        }
-        return sb.toString();
     }
 
     private static Entry resolve(Path file, Path dir, String at, int i, RawEntry r) {

@@ -43,11 +43,13 @@ final class AtomicModelReader {
 
     /** Every atom of the residues {@link #read} keeps (the one-site files this project writes: those sites). */
     static AtomCloud readAtoms(Path file) {
-        AtomicModel model = read(file);
-        Format format = formatOf(file);
-        if (format == Format.PDB ? scanPdb(file) : isOurCif(file)) return new AtomCloud(model.coordinates(), model.amplitudes());
+        Format format = checkedFormat(file);
+        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : isOurCif(file);
+        Structure structure = parseNonEmpty(file, format);
+        AtomicModel model = coarseGrain(file, structure, coarseGrained);   // the same residues and errors as read()
+        if (coarseGrained) return new AtomCloud(model.coordinates(), model.amplitudes());
         List<Double> xyz = new ArrayList<>(), electrons = new ArrayList<>();
-        for (Chain chain : parseNonEmpty(file, format).getPolyChains(0)) {
+        for (Chain chain : structure.getPolyChains(0)) {
             for (Group group : chain.getAtomGroups()) {
                 String site = group.isWater() ? null : siteAtomName(group);
                 if (site == null || group.getAtom(site) == null) continue;   // dropped by read() too

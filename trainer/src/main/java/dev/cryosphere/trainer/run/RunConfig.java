@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.util.ConfigKeys;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.trainer.model.ModelConfig;
 
@@ -181,19 +182,10 @@ public final class RunConfig {
             throw new InputException(file, "key '" + e.getPropertyName() + "'", "unknown setting (known: "
                     + e.getKnownPropertyIds() + ")");
         } catch (JsonMappingException e) {
-            throw new InputException(file, "key '" + path(e) + "'", e.getOriginalMessage());
+            throw new InputException(file, "key '" + ConfigKeys.path(e) + "'", e.getOriginalMessage());
         } catch (IOException e) {
             throw new InputException(file, null, "cannot read the configuration: " + e.getMessage(), e);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) sb.append(sb.length() > 0 ? "." : "").append(r.getFieldName());
-            else sb.append('[').append(r.getIndex()).append(']');
-        }
-        return sb.toString();
     }
 
     /** The model configuration for a dataset of this box, pixel size and normalisation, and this base structure. */

@@ -102,10 +102,7 @@ public final class Trainer {
         DatasetInfo info = data.info();
         ModelConfig config = rc.toModelConfig(info.box(), info.pixelSize(), info.normalization().fStd(), base,
                 o.configFile() != null ? o.configFile() : "defaults");
-        if (config.lrSchedule() != null && o.master() != null && !o.master().isBlank())
-            // the workers' replicas would have to follow the driver's epoch count; not verified, so not offered
-            throw new InputException(o.configFile(), "key 'scheduler'", "learning-rate schedules are supported in "
-                    + "single-JVM training only (train without --master)");
+        requireNoScheduleOnSpark(config, o, o.configFile());
         if (Files.exists(o.run())) dev.cryosphere.core.util.AtomicOutput.deleteRecursively(o.run());
         Files.createDirectories(layout.checkpoints());
         Files.writeString(layout.configJson(), config.toJson());
@@ -119,6 +116,7 @@ public final class Trainer {
 
     private static Result resume(Options o, RunLayout layout, DatasetReader data) throws IOException {
         ModelConfig config = ModelConfig.fromJson(Files.readString(layout.configJson()));
+        requireNoScheduleOnSpark(config, o, layout.configJson());
         if (o.epochs() != null && o.epochs() != config.epochs()) {
             System.err.printf(Locale.ROOT, "train: epochs %d -> %d (the KL schedules follow the new total)%n", config.epochs(), o.epochs());
             config = config.withEpochs(o.epochs());
@@ -144,6 +142,17 @@ public final class Trainer {
         Metrics.truncateAfter(layout.metrics(), epoch);
         System.err.printf(Locale.ROOT, "train: resuming %s after epoch %d%n", layout.root(), epoch);
         return new Trainer(graph, config, layout, data, state, every).distributed(o.master(), spark).train();
+    }
+
+    /**
+     * Learning-rate schedules need every replica to follow the driver's epoch count; DL4J's gradient-sharing workers
+     * keep their model between epochs (measured on the 2-worker cluster: a schedule freezing the GMM did not freeze
+     * it), so a scheduled run is refused on Spark before anything is written.
+     */
+    private static void requireNoScheduleOnSpark(ModelConfig config, Options o, Object source) {
+        if (config.lrSchedule() != null && o.master() != null && !o.master().isBlank())
+            throw new InputException(source, "key 'scheduler'", "learning-rate schedules are supported in "
+                    + "single-JVM training only (train without --master)");
     }
 
     private Result train() {
@@ -195,9 +204,6 @@ public final class Trainer {
      * epoch, as the single-JVM loop does on its first batch.
      */
     private Result trainOnSpark() {
-        if (config.lrSchedule() != null)   // a resumed run given --master (the fresh-run case is rejected in run())
-            throw new InputException(null, "scheduler", "learning-rate schedules are supported in single-JVM training "
-                    + "only (train without --master)");
         double lastLoss = Double.NaN, rate = 0;
         try (SparkEpochs spark = new SparkEpochs(master, sparkSettings, config, data)) {
             if (data.count() / spark.batchPerWorker() == 0)

@@ -107,6 +107,7 @@ public final class SparkEpochs implements AutoCloseable {
         };
         jsc.sc().addSparkListener(lossWatch);
         String host = jsc.getConf().get("spark.driver.host", "127.0.0.1");
+        double threshold = settings.threshold(config.lrNetworks(), config.lrSegmentation());
         if (settings.shared()) {
             VoidConfiguration voidConf = VoidConfiguration.builder()
                     .portSupplier(new FreePortSupplier(null))
@@ -115,7 +116,7 @@ public final class SparkEpochs implements AutoCloseable {
             master = new SharedTrainingMaster.Builder(voidConf, batchPerWorker)
                     .batchSizePerWorker(batchPerWorker)
                     .workersPerNode(settings.workersPerNode())
-                    .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(settings.threshold(config.lrNetworks(), config.lrSegmentation())))
+                    .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(threshold))
                     .rddTrainingApproach(RDDTrainingApproach.Direct)
                     .collectTrainingStats(false)
                     .build();
@@ -123,7 +124,7 @@ public final class SparkEpochs implements AutoCloseable {
             master = averaging();
         }
         System.err.printf(Locale.ROOT, "train: Spark %s, master %s, %s, %d part(s), %d images per worker step, %d worker(s) per executor%n",
-                jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + settings.threshold(config.lrNetworks(), config.lrSegmentation()) + ")"
+                jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + threshold + ")"
                         : "parameter averaging (every " + settings.averagingFrequency() + " steps)",
                 parts.size(), batchPerWorker, settings.workersPerNode());
     }
