@@ -82,6 +82,11 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     /** Start values and prior, 6K each, in {@link #PARAMS} order. */
     private double[] start;
     private double[] prior;
+    /**
+     * Per segment, residues per unit of the stored GMM means/stds parameters ({@link ModelConfig#gmmScales()}); null
+     * (layers saved before it existed) = 1. The parameters hold residues / scale; the graph multiplies back.
+     */
+    private double[] gmmScale;
 
     /** For JSON. */
     public CryoSphereLossLayer() {}
@@ -117,6 +122,7 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         }
         this.start = flatten(c.startValues());
         this.prior = flatten(c.priorValues());
+        this.gmmScale = c.gmmScales();
         this.updater = segmentationUpdater;
         this.biasUpdater = segmentationUpdater;
     }
@@ -159,6 +165,7 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         for (int i = 0; i < PARAMS.length; i++) {
             double[] v = new double[k];
             System.arraycopy(start, i * k, v, 0, k);
+            if (scaled(i)) for (int j = 0; j < k; j++) v[j] /= gmmScaleOrOnes()[j];
             INDArray target = params.get(PARAMS[i]);
             target.assign(Nd4j.create(v, new long[]{1, k}, target.dataType()));
         }
@@ -203,9 +210,12 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         int no = layout.noiseOffset(), bo = layout.betaOffset();
         SDVariable ones = sd.onesLike(cols(sd, in, 0, 1));                      // [B,1]
 
-        // --- segmentation sample: one per image
-        SDVariable m = p.get("meansMeans").add(p.get("meansStds").mul(cols(sd, in, no, no + k)));
-        SDVariable s = StdTransform.apply(sd, p.get("stdsMeans").add(p.get("stdsStds").mul(cols(sd, in, no + k, no + 2 * k))), stdFloor);
+        // --- segmentation sample: one per image (means and stds in residues: the parameters times gmmScale)
+        SDVariable scale = constant(sd, gmmScaleOrOnes(), dt, 1, k);
+        SDVariable mm = p.get("meansMeans").mul(scale), ms = p.get("meansStds").mul(scale);
+        SDVariable sm = p.get("stdsMeans").mul(scale), ss = p.get("stdsStds").mul(scale);
+        SDVariable m = mm.add(ms.mul(cols(sd, in, no, no + k)));
+        SDVariable s = StdTransform.apply(sd, sm.add(ss.mul(cols(sd, in, no + k, no + 2 * k))), stdFloor);
         SDVariable logits = p.get("propMeans").add(p.get("propStds").mul(cols(sd, in, no + 2 * k, no + 3 * k)));
 
         // --- decoder output per segment: translation t_k, quaternion vector part v_k -> angle 2 atan|v|, axis v/|v|
@@ -298,8 +308,8 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         SDVariable ls = StdTransform.apply(sd, cols(sd, enc, latentDim, 2 * latentDim), stdFloor);
         SDVariable ls2 = ls.mul(ls);
         SDVariable klLat = sd.math().log(ls2.add(epsilonKl)).add(1.0).sub(mu.mul(mu)).sub(ls2).sum(true, 1).mul(-0.5);
-        SDVariable klM = klGaussian(sd, p.get("meansMeans"), p.get("meansStds"), 0, k, dt);
-        SDVariable klS = klGaussian(sd, p.get("stdsMeans"), p.get("stdsStds"), 2, k, dt);
+        SDVariable klM = klGaussian(sd, mm, ms, 0, k, dt);
+        SDVariable klS = klGaussian(sd, sm, ss, 2, k, dt);
         SDVariable klP = klGaussian(sd, p.get("propMeans"), p.get("propStds"), 4, k, dt);
 
         SDVariable total = corr
@@ -702,4 +712,19 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     public void setStart(double[] start) { this.start = start; }
     public double[] getPrior() { return prior; }
     public void setPrior(double[] prior) { this.prior = prior; }
+    public double[] getGmmScale() { return gmmScale; }
+    public void setGmmScale(double[] gmmScale) { this.gmmScale = gmmScale; }
+
+    /** Residues per stored unit of the GMM's means/stds, per segment (all 1 for layers saved before the key existed). */
+    public double[] gmmScaleOrOnes() {
+        if (gmmScale != null) return gmmScale;
+        double[] ones = new double[segments()];
+        java.util.Arrays.fill(ones, 1.0);
+        return ones;
+    }
+
+    /** Whether parameter {@code i} of {@link #PARAMS} (means/stds means and stds) is held in scaled units. */
+    public static boolean scaled(int i) {
+        return i < 4;
+    }
 }

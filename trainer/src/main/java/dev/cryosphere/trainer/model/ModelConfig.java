@@ -50,6 +50,9 @@ import java.util.List;
  *                       outputs is set so that the std transform gives it); 0 keeps the reference's init (bias 0:
  *                       std ≈ 1). Default 0.01, see {@link #DEFAULT_LATENT_STD_INIT}.
  * @param lrSchedule     optional step decay of the learning rates (the reference's {@code scheduler}); null = constant
+ * @param segmentationUnits units in which the optimiser holds the GMM's means and stds (parameters and per-image
+ *                       draws): "residues" (the reference; also null, as in configurations written before this key) or
+ *                       "segments" (one unit = the part's residues / K). See {@link #gmmScales()}.
  */
 public record ModelConfig(int box, double apix, double sigma, double fStd,
                           int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden, double leakySlope,
@@ -60,7 +63,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                           GmmValues segmentationStart, GmmValues segmentationPrior,
                           Double lowPassAngstrom, Double inputMaskRadius,
                           int batchSize, int epochs, long seed, double latentStdInit,
-                          LrSchedule lrSchedule) {
+                          LrSchedule lrSchedule, String segmentationUnits) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -82,6 +85,8 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         if (latentDim < 1) throw new IllegalArgumentException("latentDim must be positive");
         if (parts == null || parts.isEmpty()) throw new IllegalArgumentException("at least one segmentation part is needed");
         if (!(tau > 0)) throw new IllegalArgumentException("tau must be positive");
+        if (segmentationUnits != null && !UNITS.contains(segmentationUnits))
+            throw new IllegalArgumentException("segmentation_units must be residues or segments: " + segmentationUnits);
         if (latentStdInit != 0 && !(latentStdInit > stdFloor))
             throw new IllegalArgumentException("latent_std_init must be larger than the std floor " + stdFloor + ": " + latentStdInit);
         encoderHidden = List.copyOf(encoderHidden);
@@ -107,7 +112,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                 Schedule.constant(0.1), Schedule.constant(0.1), 4.0, true,
                 Schedule.linear(), Schedule.linear(), Schedule.linear(), Schedule.cyclical(5, 0.5),
                 null, null, null, null,
-                128, 300, 0L, DEFAULT_LATENT_STD_INIT, null);
+                128, 300, 0L, DEFAULT_LATENT_STD_INIT, null, null);
     }
 
     /** The networks' learning rate in epoch {@code epoch} (0-based), after the schedule's decays. */
@@ -176,69 +181,96 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withParts(List<Part> parts) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
-                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed, latentStdInit, lrSchedule);
+                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withImage(int box, double apix, double sigma, double fStd) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+    }
+
+    /** Units of the GMM's means and stds as the optimiser holds them: "residues" (the reference) or "segments". */
+    public static final List<String> UNITS = List.of("residues", "segments");
+
+    /**
+     * Per segment, the factor from the optimiser's GMM means/stds (parameters and draws) to residues: 1 in "residues"
+     * units, the part's residues / K in "segments" units. Why: Adam moves every parameter by about its learning rate per
+     * step whatever the gradient's scale, so in residues a mean moves ~0.03 residues per step at 3e-2 while one unit of a
+     * proportion logit moves a boundary by ~count/K residues: the boundaries can hardly follow the means (measured:
+     * ~1 residue per epoch at 32 steps an epoch) and are random-walked by the proportions. In segment units a step of
+     * the means, the stds and the logits moves a boundary by comparable amounts. The KL terms are unchanged (a KL
+     * between Gaussians does not depend on the units), and so is the model; only the optimiser's geometry changes.
+     */
+    public double[] gmmScales() {
+        double[] out = new double[segments()];
+        int g = 0;
+        for (Part p : parts)
+            for (int j = 0; j < p.segments(); j++) out[g++] = "segments".equals(segmentationUnits) ? (double) p.count() / p.segments() : 1.0;
+        return out;
+    }
+
+    public ModelConfig withSegmentationUnits(String segmentationUnits) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash,
+                klLatent, klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withTau(double tau) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withL2(double l2) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withFullClash(boolean fullClash) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent,
                 klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withLatentStdInit(double latentStdInit) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withSeed(long seed) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withEpochs(int epochs) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public ModelConfig withBatchSize(int batchSize) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
     }
 
     public String toJson() {

@@ -30,6 +30,7 @@ import java.util.List;
  * decoder_hidden: [512, 512]
  * sigma: 2.0                  # Å, Gaussian width per residue
  * tau: 0.05                   # segmentation softmax temperature
+ * segmentation_units: residues # units of the GMM means/stds for the optimiser: residues | segments (part length / K)
  * low_pass:                   # Å: hard low-pass of the loss target (the observed image), |k| < 1/low_pass; none by default
  * input_mask_radius:          # circular mask on the images (encoder input and loss target), radius as a fraction of
  *                             # half the box (1 = inscribed circle); none by default
@@ -77,6 +78,7 @@ public final class RunConfig {
     public List<Integer> decoderHidden = List.of(512, 512);
     public Double sigma = 2.0;
     public Double tau = 0.05;
+    public String segmentationUnits = "residues";
     public Double lowPass;
     public Double inputMaskRadius;
     public Integer batchSize = 128;
@@ -218,10 +220,16 @@ public final class RunConfig {
                     schedule(klStds, "kl_stds", source), schedule(klProportions, "kl_proportions", source),
                     start, prior, optionalPositive(lowPass, "low_pass", source),
                     optionalPositive(inputMaskRadius, "input_mask_radius", source), batchSize, epochs, seed, latentStdInit,
-                    scheduler == null ? null : scheduler.toSchedule(source));
+                    scheduler == null ? null : scheduler.toSchedule(source), units(segmentationUnits, source));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InputException(source, "configuration", String.valueOf(e.getMessage()));
         }
+    }
+
+    private static String units(String value, Object source) {
+        if (value == null || !ModelConfig.UNITS.contains(value))
+            throw new InputException(source, "key 'segmentation_units'", "residues or segments, not '" + value + "'");
+        return value;
     }
 
     static ModelConfig.Schedule schedule(String text, String key, Object source) {

@@ -102,7 +102,11 @@ public final class TrainedModel {
     static ModelConfig.GmmValues gmmOf(ComputationGraph graph) {
         double[][] v = new double[6][];
         String[] names = {"meansMeans", "meansStds", "stdsMeans", "stdsStds", "propMeans", "propStds"};
-        for (int i = 0; i < 6; i++) v[i] = graph.getParam(CryoSphereGraph.LOSS + "_" + names[i]).toDoubleVector();
+        double[] scale = ((dev.cryosphere.trainer.model.CryoSphereLossLayer) graph.getLayer(CryoSphereGraph.LOSS).conf().getLayer()).gmmScaleOrOnes();
+        for (int i = 0; i < 6; i++) {
+            v[i] = graph.getParam(CryoSphereGraph.LOSS + "_" + names[i]).toDoubleVector();
+            if (dev.cryosphere.trainer.model.CryoSphereLossLayer.scaled(i)) for (int j = 0; j < v[i].length; j++) v[i][j] *= scale[j];
+        }
         return new ModelConfig.GmmValues(v[0], v[1], v[2], v[3], v[4], v[5]);
     }
 

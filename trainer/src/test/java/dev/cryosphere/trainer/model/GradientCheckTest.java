@@ -4,6 +4,8 @@ import dev.cryosphere.core.physics.CtfParams;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,8 +32,9 @@ class GradientCheckTest {
      * overhead); that matrix, a plain DL4J dense layer whose error signal is already checked through its bias, is
      * checked on a sample of entries by the same central differences.
      */
-    @Test
-    void wholeGraphPassesDl4jGradientCheck() {
+    @ParameterizedTest
+    @ValueSource(strings = {"residues", "segments"})
+    void wholeGraphPassesDl4jGradientCheck(String units) {
         Random rng = new Random(11);
         int box = 8, res = 12, k = 3, batch = 3;
         BaseStructure s = TinyModels.randomChain(res, 6, rng);
@@ -39,7 +42,7 @@ class GradientCheckTest {
         // L2 off: DL4J's checker adds the L2 gradient at full strength but the L2 score divided by the batch
         // (measured: every weight off by exactly (1 − 1/B)·c·w), an artefact of the checker, not of training.
         ModelConfig c = ModelConfig.defaults(box, 3.0, res, k)
-                .withNetworks(3, List.of(4, 4), List.of(3)).withTau(0.5).withL2(0);
+                .withNetworks(3, List.of(4, 4), List.of(3)).withTau(0.5).withL2(0).withSegmentationUnits(units);
         ComputationGraph net = TinyModels.graph(c, s, DataType.DOUBLE);
         double[][] rot = new double[batch][], origin = new double[batch][], noise = new double[batch][];
         CtfParams[] ctf = new CtfParams[batch];

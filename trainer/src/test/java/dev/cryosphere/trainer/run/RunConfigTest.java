@@ -74,6 +74,25 @@ class RunConfigTest {
     }
 
     @Test
+    void segmentUnitsChangeTheOptimiserNotTheModel() throws Exception {
+        String yaml = "segments: 4\nsegmentation_start: {means_stds: 0.5, means_means: [10, 60, 140, 190]}\n";
+        ModelConfig inResidues = config(yaml), inSegments = config(yaml + "segmentation_units: segments\n");
+        int n = chainA.size();
+        assertArrayEquals(new double[]{n / 4.0, n / 4.0, n / 4.0, n / 4.0}, inSegments.gmmScales(), 1e-12);
+        assertArrayEquals(new double[]{1, 1, 1, 1}, inResidues.gmmScales(), 0);
+        var a = CryoSphereGraph.create(CryoSphereGraph.configuration(inResidues, BaseStructure.of(chainA)));
+        var b = CryoSphereGraph.create(CryoSphereGraph.configuration(inSegments, BaseStructure.of(chainA)));
+        // the optimiser holds the means in segment units (residues / (n/4)) ...
+        double[] held = b.getParam(CryoSphereGraph.LOSS + "_meansMeans").toDoubleVector();
+        assertArrayEquals(new double[]{10 / (n / 4.0), 60 / (n / 4.0), 140 / (n / 4.0), 190 / (n / 4.0)}, held, 1e-6);
+        // ... and every reader sees residues, the same GMM as in residue units
+        assertArrayEquals(TrainedModel.gmmOf(a).meansMeans(), TrainedModel.gmmOf(b).meansMeans(), 1e-4);
+        assertArrayEquals(TrainedModel.gmmOf(a).stdsMeans(), TrainedModel.gmmOf(b).stdsMeans(), 1e-4);
+        assertArrayEquals(TrainedModel.gmmOf(a).meansStds(), TrainedModel.gmmOf(b).meansStds(), 1e-6);
+        assertThrows(InputException.class, () -> config("segmentation_units: angstrom\n"));
+    }
+
+    @Test
     void schedulerDecaysTheChosenRatesAfterEachMilestone() throws Exception {
         ModelConfig c = config("lr_networks: 1.0e-3\nlr_segmentation: 1.0e-2\n"
                 + "scheduler: {milestones: [15, 25], decay: 0.1, groups: [segmentation]}\n");
