@@ -233,7 +233,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             public void close() {}
         }, true);
         long t0 = System.nanoTime();
-        int rc = CryosphereCommand.commandLine().setErr(err).execute(args.toArray(String[]::new));
+        int rc = CryosphereCommand.run(CryosphereCommand.commandLine().setErr(err), args.toArray(String[]::new));
         double seconds = (System.nanoTime() - t0) / 1e9;
         err.flush();
         if (rc != 0) {

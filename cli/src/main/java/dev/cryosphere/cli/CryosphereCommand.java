@@ -32,6 +32,13 @@ public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show the libraries' "
+            + "log lines (ND4J, DL4J, SameDiff, Spark, Aeron) on the terminal too; by default only their errors show, "
+            + "and training writes them to RUN/logs/train.log. Same as CRYOSPHERE_DEBUG=1.")
+    void debug(boolean on) {
+        if (on) Logs.debug();
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -64,12 +71,25 @@ public final class CryosphereCommand implements Runnable {
     }
 
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return run(commandLine(), args);
     }
 
     /** Runs a command with its error output captured (tests). */
     public static int execute(PrintWriter err, String... args) {
-        return commandLine().setErr(err).execute(args);
+        return run(commandLine().setErr(err), args);
+    }
+
+    /**
+     * Runs a command with library prints kept off the terminal ({@link LibraryOutput}) and, with CRYOSPHERE_DEBUG=1,
+     * the libraries' log lines on it ({@link Logs#debug}).
+     */
+    static int run(CommandLine cl, String... args) {
+        if (Logs.debugRequested()) Logs.debug();
+        try (AutoCloseable quiet = LibraryOutput.install()) {
+            return cl.execute(args);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static void main(String[] args) {

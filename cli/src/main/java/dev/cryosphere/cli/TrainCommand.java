@@ -58,9 +58,17 @@ public final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         String cmd = "cryosphere " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        Trainer.Result r = Trainer.run(new Trainer.Options(data, structure, out, config, epochs, seed, resume, overwrite, cmd, master));
+        AutoCloseable[] log = {null};
+        Trainer.Result r;
+        try {
+            // the libraries' log lines (INFO and up) go to RUN/logs/train.log once the run folder exists
+            r = Trainer.run(new Trainer.Options(data, structure, out, config, epochs, seed, resume, overwrite, cmd, master),
+                    folder -> log[0] = Logs.toFile(folder.resolve("logs").resolve("train.log")));
+        } finally {
+            if (log[0] != null) log[0].close();
+        }
         System.out.printf(Locale.ROOT, "train: %d epoch(s) done, last loss %.5f, %.1f images/s -> %s%n",
                 r.epochsDone(), r.lastLoss(), r.imagesPerSecond(), r.run());
         return 0;

@@ -80,6 +80,8 @@ public final class EvaluateJob {
                     String.format(Locale.ROOT, "%d particles in %.1f s (%.1f particles/s) on %d executor(s), %s",
                             rows.size(), seconds, rows.size() / seconds, executors, jsc.master()));
             out.commit();
+            System.out.println("evaluate: " + dev.cryosphere.trainer.run.TrainReport.segmentsLine(model.baseModel(),
+                    dev.cryosphere.trainer.run.TrainReport.owners(model.segmentation(null)), model.config().segments()));
             System.out.println("evaluate: wrote " + o.out);
             return new Result(o.out, rows.size(), slices.size(), executors, seconds, rows.size() / seconds, rows, meanFsc);
         } catch (IOException e) {

@@ -79,6 +79,22 @@ public final class Trainer {
     }
 
     public static Result run(Options o) {
+        return run(o, folder -> {});
+    }
+
+    /** As {@link #run(Options)}; {@code onRunFolder} is called once the run folder exists for this run (the CLI opens its log file there). */
+    public static Result run(Options o, java.util.function.Consumer<Path> onRunFolder) {
+        RUN_FOLDER_READY.set(onRunFolder);
+        try {
+            return runInFolder(o);
+        } finally {
+            RUN_FOLDER_READY.remove();
+        }
+    }
+
+    private static final ThreadLocal<java.util.function.Consumer<Path>> RUN_FOLDER_READY = new ThreadLocal<>();
+
+    private static Result runInFolder(Options o) {
         DatasetReader data = DatasetReader.open(o.data().toAbsolutePath().toString());
         DatasetInfo info = data.info();
         if (info.pixelSize() == null)
@@ -156,6 +172,8 @@ public final class Trainer {
     }
 
     private Result train() {
+        var ready = RUN_FOLDER_READY.get();
+        if (ready != null) ready.accept(layout.root());
         if (master != null && !master.isBlank()) return trainOnSpark();
         int batch = config.batchSize();
         long perEpoch = data.count() / batch;
@@ -167,7 +185,7 @@ public final class Trainer {
             graph.getConfiguration().setEpochCount(epoch);
             double[] betas = builder.betas(epoch);
             Progress progress = new Progress(String.format(Locale.ROOT, "train epoch %d/%d", epoch + 1, config.epochs()),
-                    "images", perEpoch * batch);
+                    "images", perEpoch * batch, System.err, 30_000);   // within long epochs only
             long t0 = System.nanoTime();
             double sum = 0;
             long steps = 0;
@@ -188,13 +206,17 @@ public final class Trainer {
             state = new TrainState(epoch, config.epochs(), config.seed(), state.imagesSeen() + steps * batch,
                     state.iterations() + steps, state.wallSeconds() + seconds);
             Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(), rate, state.wallSeconds());
-            System.err.printf(Locale.ROOT, "train: epoch %d/%d loss %.5f (corr %.5f) %.1f images/s%n", epoch + 1,
-                    config.epochs(), lastLoss, terms[0], rate);
+            System.err.println(TrainReport.epochLine(epoch, config.epochs(), lastLoss, terms, rate, eta(epoch), null));
             if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) Checkpoints.save(layout, graph, state);
             TestHooks.crashAfter(epoch);
         }
-        noteUnmovedSegmentation(graph);
+        reportSegmentation(graph);
         return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
+    }
+
+    /** Seconds left at this run's mean epoch time so far (resumed runs included). */
+    private double eta(int epoch) {
+        return (config.epochs() - epoch - 1) * state.wallSeconds() / (epoch + 1);
     }
 
     /**
@@ -225,15 +247,15 @@ public final class Trainer {
                 state = new TrainState(epoch, config.epochs(), config.seed(), state.imagesSeen() + o.images(),
                         state.iterations() + o.steps(), state.wallSeconds() + o.seconds());
                 Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(graph), rate, state.wallSeconds());
-                System.err.printf(Locale.ROOT, "train: epoch %d/%d loss %.5f (corr %.5f) %.1f images/s across the cluster, images per executor %s%n",
-                        epoch + 1, config.epochs(), lastLoss, terms[0], rate, o.imagesPerExecutor());
+                System.err.println(TrainReport.epochLine(epoch, config.epochs(), lastLoss, terms, rate, eta(epoch),
+                        "across the cluster, images per executor " + o.imagesPerExecutor()));
                 if (!o.replicas().isEmpty())
                     System.err.printf(Locale.ROOT, "train: replicas after epoch %d vs the driver: %s%n", epoch + 1, o.replicas());
                 if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) Checkpoints.save(layout, graph, state);
                 TestHooks.crashAfter(epoch);
             }
         }
-        noteUnmovedSegmentation(graph);
+        reportSegmentation(graphRef);
         return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
     }
 
@@ -242,17 +264,26 @@ public final class Trainer {
      * the GMM typically stays where it started (measured; README, "Learning the segmentation"). Say so when it did,
      * since a user would otherwise read the start's uniform split as a learned segmentation.
      */
-    private void noteUnmovedSegmentation(ComputationGraph graph) {
+    private void reportSegmentation(ComputationGraph graph) {
         ModelConfig.GmmValues now = TrainedModel.gmmOf(graph), start = config.startValues();
         double moved = 0, startStd = 0;
         for (int k = 0; k < now.size(); k++) {
             moved = Math.max(moved, Math.abs(now.meansMeans()[k] - start.meansMeans()[k]));
             startStd = Math.max(startStd, Math.abs(start.meansStds()[k]));
         }
-        if (moved < 1 && startStd >= 1)
-            System.out.printf(Locale.ROOT, "train: note: the segment means moved at most %.2f residues from their start: the "
-                    + "variational segmentation (start stds %.3g residues) has not learned from the data; see the README, "
-                    + "\"Learning the segmentation\", for settings that do%n", moved, startStd);
+        AtomicModel base = AtomicModel.read(layout.baseStructure().orElseThrow());
+        int r = base.size();
+        double[] zero = new double[3 * config.segments()];
+        int[] learned = TrainReport.owners(Segmentation.weights(now, config.parts(), r, zero, config.tau(), config.stdFloor()));
+        int[] initial = TrainReport.owners(Segmentation.weights(start, config.parts(), r, zero, config.tau(), config.stdFloor()));
+        System.out.println("train: " + TrainReport.segmentsLine(base, learned, config.segments()));
+        int shift = TrainReport.boundaryShift(initial, learned);
+        boolean unlearned = moved < 1 && startStd >= 1;
+        if (shift == 0 || unlearned)
+            System.out.printf(Locale.ROOT, "warning: the segmentation %s: its boundaries moved %d residue(s) and the segment "
+                    + "means at most %.2f residues from their start%s; see the README, \"Learning the segmentation\"%n",
+                    shift == 0 ? "did not move" : "did not learn", shift, moved, unlearned ? String.format(Locale.ROOT,
+                            " (the variational GMM, start stds %.3g residues, has not learned from the data)", startStd) : "");
     }
 
     /** One optimiser step; restores the pre-step weights and stops if anything became non-finite. */
