@@ -146,6 +146,44 @@ class TrainClusterIT {
         assertLossLikeOneJvm(losses(run));
     }
 
+    /**
+     * A learning-rate schedule follows the driver's epoch on every executor: the GMM's rate falls by 1e-9 after epoch 1,
+     * so from then on the GMM barely moves while the networks keep learning. Before the training clock, DL4J's workers
+     * kept their replica's epoch count at 0 and the GMM went on at the full rate (measured; the run was refused).
+     */
+    @Test
+    @Order(3)
+    void aLearningRateScheduleFollowsTheDriversEpochOnEveryExecutor() throws Exception {
+        Path scheduled = dir.resolve("scheduled.yaml");
+        Files.writeString(scheduled, Files.readString(config)
+                + "scheduler: {milestones: [1], decay: 1.0e-9, groups: [segmentation]}\n");
+        Path run = dir.resolve("scheduled-run");
+        String log = trainCapturingStderr(run, scheduled, null);
+        RunLayout layout = new RunLayout(run);
+        List<Integer> epochs = layout.checkpointEpochs();
+        assertEquals(EPOCHS, epochs.size(), log);
+        double[] start = dev.cryosphere.trainer.run.TrainedModel.load(run).config().startValues().meansMeans();
+        List<double[]> means = new ArrayList<>();
+        List<org.nd4j.linalg.api.ndarray.INDArray> decoder = new ArrayList<>();
+        for (int e : epochs) {
+            var g = dev.cryosphere.trainer.run.Checkpoints.loadGraph(layout, e);
+            means.add(dev.cryosphere.trainer.run.TrainedModel.gmmOf(g).meansMeans());
+            decoder.add(g.getLayer("dec0").params().dup());
+        }
+        double before = maxAbsDiff(start, means.get(0)), after = maxAbsDiff(means.get(0), means.get(EPOCHS - 1));
+        System.out.printf("[test] GMM means moved %.3g residues in epoch 1 and %.3g after the milestone%n", before, after);
+        assertTrue(before > 0, "the GMM learns before the milestone");
+        // threshold encoding may still flush a residual below one sharing threshold per element after the milestone
+        assertTrue(after < before / 10, "the GMM froze after the milestone: " + before + " then " + after);
+        assertNotEquals(decoder.get(1), decoder.get(EPOCHS - 1), "the networks keep learning");
+    }
+
+    private static double maxAbsDiff(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
     private static void assertLossLikeOneJvm(List<Double> cluster) {
         System.out.println("[test] loss per epoch: one JVM " + singleJvmLoss + ", cluster " + cluster);
         assertEquals(EPOCHS, cluster.size());
@@ -161,6 +199,10 @@ class TrainClusterIT {
 
     /** Runs `train --master <cluster>` in-process, teeing System.err into the returned text; {@code watch} sees it as it grows. */
     private static String trainCapturingStderr(Path run, Watch watch) throws Exception {
+        return trainCapturingStderr(run, config, watch);
+    }
+
+    private static String trainCapturingStderr(Path run, Path config, Watch watch) throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream saved = System.err;
         PrintStream tee = new PrintStream(new OutputStream() {

@@ -40,7 +40,7 @@ public final class CryoSphereGraph {
     /** Training configuration: Adam at the config's two learning rates, float32. */
     public static ComputationGraphConfiguration configuration(ModelConfig c, BaseStructure s) {
         ModelConfig.LrSchedule lr = c.lrSchedule();
-        // with a schedule DL4J reads the epoch from the graph configuration's epoch count, which the trainer sets
+        // a schedule reads the trainer's epoch from TrainingClock, which the trainer and every Spark task set
         return configuration(c, s, DataType.FLOAT,
                 lr != null && lr.networks() ? new Adam(lr.of(c.lrNetworks())) : new Adam(c.lrNetworks()),
                 lr != null && lr.segmentation() ? new Adam(lr.of(c.lrSegmentation())) : new Adam(c.lrSegmentation()));

@@ -146,12 +146,9 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
             return f;
         }
 
-        /** DL4J's schedule of a base learning rate: its value from each milestone on, keyed by 0-based epoch. */
+        /** DL4J's schedule of a base learning rate: its value from each milestone on, keyed by the trainer's 0-based epoch. */
         public org.nd4j.linalg.schedule.ISchedule of(double base) {
-            java.util.TreeMap<Integer, Double> values = new java.util.TreeMap<>();
-            values.put(0, base);
-            for (int m : milestones) values.put(m, base * factor(m));
-            return new org.nd4j.linalg.schedule.MapSchedule(org.nd4j.linalg.schedule.ScheduleType.EPOCH, values);
+            return new ClockedStepSchedule(base, milestones.stream().mapToInt(Integer::intValue).toArray(), decay);
         }
     }
 

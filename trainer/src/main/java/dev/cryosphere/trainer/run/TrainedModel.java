@@ -99,7 +99,7 @@ public final class TrainedModel {
     }
 
     /** The GMM variational parameters held by a graph's loss layer. */
-    static ModelConfig.GmmValues gmmOf(ComputationGraph graph) {
+    public static ModelConfig.GmmValues gmmOf(ComputationGraph graph) {
         double[][] v = new double[6][];
         String[] names = {"meansMeans", "meansStds", "stdsMeans", "stdsStds", "propMeans", "propStds"};
         double[] scale = ((dev.cryosphere.trainer.model.CryoSphereLossLayer) graph.getLayer(CryoSphereGraph.LOSS).conf().getLayer()).gmmScaleOrOnes();

@@ -11,6 +11,7 @@ import dev.cryosphere.trainer.model.BaseStructure;
 import dev.cryosphere.trainer.model.CryoSphereGraph;
 import dev.cryosphere.trainer.model.ModelConfig;
 import dev.cryosphere.trainer.model.Segmentation;
+import dev.cryosphere.trainer.model.TrainingClock;
 import dev.cryosphere.trainer.spark.SparkEpochs;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -118,7 +119,6 @@ public final class Trainer {
         DatasetInfo info = data.info();
         ModelConfig config = rc.toModelConfig(info.box(), info.pixelSize(), info.normalization().fStd(), base,
                 o.configFile() != null ? o.configFile() : "defaults");
-        requireNoScheduleOnSpark(config, o, o.configFile());
         if (Files.exists(o.run())) dev.cryosphere.core.util.AtomicOutput.deleteRecursively(o.run());
         Files.createDirectories(layout.checkpoints());
         Files.writeString(layout.configJson(), config.toJson());
@@ -132,7 +132,6 @@ public final class Trainer {
 
     private static Result resume(Options o, RunLayout layout, DatasetReader data) throws IOException {
         ModelConfig config = ModelConfig.fromJson(Files.readString(layout.configJson()));
-        requireNoScheduleOnSpark(config, o, layout.configJson());
         if (o.epochs() != null && o.epochs() != config.epochs()) {
             System.err.printf(Locale.ROOT, "train: epochs %d -> %d (the KL schedules follow the new total)%n", config.epochs(), o.epochs());
             config = config.withEpochs(o.epochs());
@@ -160,29 +159,26 @@ public final class Trainer {
         return new Trainer(graph, config, layout, data, state, every).distributed(o.master(), spark).train();
     }
 
-    /**
-     * Learning-rate schedules need every replica to follow the driver's epoch count; DL4J's gradient-sharing workers
-     * keep their model between epochs (measured on the 2-worker cluster: a schedule freezing the GMM did not freeze
-     * it), so a scheduled run is refused on Spark before anything is written.
-     */
-    private static void requireNoScheduleOnSpark(ModelConfig config, Options o, Object source) {
-        if (config.lrSchedule() != null && o.master() != null && !o.master().isBlank())
-            throw new InputException(source, "key 'scheduler'", "learning-rate schedules are supported in "
-                    + "single-JVM training only (train without --master)");
-    }
-
     private Result train() {
         var ready = RUN_FOLDER_READY.get();
         if (ready != null) ready.accept(layout.root());
-        if (master != null && !master.isBlank()) return trainOnSpark();
+        try {
+            return master != null && !master.isBlank() ? trainOnSpark() : trainHere();
+        } finally {
+            TrainingClock.clear();
+        }
+    }
+
+    private Result trainHere() {
         int batch = config.batchSize();
         long perEpoch = data.count() / batch;
         if (perEpoch == 0)
             throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + batch);
         double lastLoss = Double.NaN, rate = 0;
         for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
-            // DL4J's epoch-keyed learning-rate schedules (scheduler:) read this; set it, a resumed graph starts anywhere
+            // the learning-rate schedules (scheduler:) read the epoch from the clock; a resumed graph starts anywhere
             graph.getConfiguration().setEpochCount(epoch);
+            TrainingClock.setEpoch(epoch);
             double[] betas = builder.betas(epoch);
             Progress progress = new Progress(String.format(Locale.ROOT, "train epoch %d/%d", epoch + 1, config.epochs()),
                     "images", perEpoch * batch, System.err, 30_000);   // within long epochs only
@@ -232,6 +228,7 @@ public final class Trainer {
                 throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + spark.batchPerWorker());
             ComputationGraph graph = graphRef;
             for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
+                TrainingClock.setEpoch(epoch);      // the driver's replica; each executor task sets its own JVM's clock
                 double[] betas = builder.betas(epoch);
                 EpochBatches first = new EpochBatches(data, Math.min(config.batchSize(), (int) data.count()), config.seed(), epoch);
                 double[] terms = LossProbe.terms(graph, builder.build(first.next(), config.seed(), epoch, -1, betas), config, betas);

@@ -4,6 +4,7 @@ import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.dataset.ParticleBatch;
 import dev.cryosphere.ingest.SparkContexts;
 import dev.cryosphere.trainer.model.ModelConfig;
+import dev.cryosphere.trainer.model.TrainingClock;
 import dev.cryosphere.trainer.run.BatchBuilder;
 import dev.cryosphere.trainer.run.SparkSettings;
 import org.apache.spark.api.java.JavaRDD;
@@ -275,6 +276,8 @@ public final class SparkEpochs implements AutoCloseable {
 
         @Override
         public Iterator<MultiDataSet> call(PartRef part) {
+            // this JVM's replicas follow the driver's epoch in their learning-rate schedules (see TrainingClock)
+            TrainingClock.setEpoch(epoch);
             List<BatchBuilder.Row> rows = new ArrayList<>();
             try (DatasetReader.BatchStream s = DatasetReader.readPart(part.uri(), 1024, true)) {
                 while (s.hasNext()) {
