@@ -33,6 +33,9 @@ import java.util.Map;
  * {@code checkpoint_every} epochs and at the end. {@code resume} continues from the newest complete checkpoint and
  * reproduces the uninterrupted run exactly (all randomness derives from seed, epoch and batch).
  * <p>
+ * The run folder is written through {@link RunOutput} under a {@link RunLock}: a new run appears at its first
+ * checkpoint, an --overwrite replaces RUN only when complete, a second train of RUN is refused.
+ * <p>
  * No NaN reaches the saved weights: the parameters and optimiser state are copied before each step; a non-finite loss
  * or parameter restores them, names the epoch, batch and loss term, and stops (the last checkpoint stays the newest).
  */
