@@ -135,7 +135,7 @@ public final class Trainer {
         if (Files.exists(o.run()) && !o.overwrite())
             throw new InputException(o.run(), null, Files.exists(new RunLayout(target).configJson())
                     ? "already exists (use --resume to continue it or --overwrite to replace it)"
-                    : "exists and is not a training run (no config.json); use --overwrite to replace it");
+                    : "already exists and is not a training run (no config.json), so there is nothing to --resume; use --overwrite to replace it");
         var pending = RunOutput.findPending(target);
         if (pending.isPresent() && !o.overwrite())
             throw new InputException(o.run(), null, "an unfinished run of it is kept in " + pending.get()
