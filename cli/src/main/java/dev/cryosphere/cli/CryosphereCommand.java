@@ -51,7 +51,14 @@ public final class CryosphereCommand implements Runnable {
             PrintWriter err = cmd.getErr();
             Throwable root = ex;
             while (!(root instanceof InputException) && !(root instanceof dev.cryosphere.trainer.run.TrainingDivergedException)
+                    && !(root instanceof dev.cryosphere.trainer.run.RunLockedException)
                     && root.getCause() != null && root.getCause() != root) root = root.getCause();
+            if (root instanceof dev.cryosphere.trainer.run.RunLockedException) {
+                // as deploy/nightly.sh's lock: another process is at work, exit code 3
+                err.println("error: " + root.getMessage());
+                err.flush();
+                return 3;
+            }
             if (root instanceof InputException) {
                 err.println("error: " + root.getMessage());
                 err.flush();

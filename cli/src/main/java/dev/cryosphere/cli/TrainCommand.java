@@ -14,7 +14,11 @@ import java.util.concurrent.Callable;
         description = {
                 "Writes RUN/config.json, RUN/run.json, a copy of the base structure, RUN/metrics.csv (one row per epoch: "
                         + "loss and each term, loss weights, learning rates, residues per segment, images/s, wall time) "
-                        + "and RUN/checkpoints/epoch-NNNN/ (weights, optimiser state, epoch; written atomically).",
+                        + "and RUN/checkpoints/epoch-NNNN/ (after N epochs, from 1; weights, optimiser state; written atomically).",
+                "A new run is built in the hidden .RUN.tmp-* beside RUN and appears as RUN with its first checkpoint: a run "
+                        + "that fails before leaves nothing. --overwrite keeps the old RUN unchanged until the new run "
+                        + "has finished (an interrupted replacement is continued by --resume). A second train of the same "
+                        + "RUN is refused (lock .RUN.lock, exit code 3).",
                 "--resume continues from the newest complete checkpoint and gives the same parameters as an "
                         + "uninterrupted run. A non-finite loss stops the run with the epoch, batch and term; the newest "
                         + "checkpoint stays the last good state (exit code 3).",
@@ -44,10 +48,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed (default: the configuration's, 0).")
     Long seed;
 
-    @Option(names = "--resume", description = "Continue RUN from its newest complete checkpoint.")
+    @Option(names = "--resume", description = "Continue RUN (or its unfinished replacement) from the newest complete "
+            + "checkpoint; --config, --structure and --seed, if given, must match the run's.")
     boolean resume;
 
-    @Option(names = "--overwrite", description = "Replace RUN if it exists.")
+    @Option(names = "--overwrite", description = "Replace RUN if it exists (only once the new run has finished all its epochs).")
     boolean overwrite;
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master: train data-parallel on Spark "

@@ -93,7 +93,7 @@ class NightlyIT {
     void aKilledFirstRunIsCompletedByTheNextWithoutRedoingFinishedStages() throws Exception {
         Path out = dir.resolve("run1.out");
         Process p = nightly(out);
-        Path checkpoint = work.resolve("datasets/b/run/checkpoints/epoch-0000");
+        Path checkpoint = work.resolve("datasets/b/run/checkpoints/epoch-0001");
         // generous: on a loaded 2-core CI machine one stage has taken minutes
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
         boolean lockChecked = false;
@@ -141,7 +141,7 @@ class NightlyIT {
         assertEquals(Map.of("ingest", killedRun, "train", resumedRun, "evaluate", resumedRun, "report", resumedRun), stageRuns("b"));
         assertEquals("skipped", state("a"));
         assertEquals("done", state("b"));
-        assertEquals(List.of(0, 1), new RunLayout(work.resolve("datasets/b/run")).checkpointEpochs());
+        assertEquals(List.of(1, 2), new RunLayout(work.resolve("datasets/b/run")).checkpointEpochs());
         assertEquals(3, Files.readAllLines(work.resolve("datasets/b/run/metrics.csv")).size(), "header + 2 epochs");
         for (String d : List.of("a", "b")) {
             assertTrue(Files.size(work.resolve("datasets/" + d + "/report.html")) > 1000, d);
@@ -182,7 +182,7 @@ class NightlyIT {
         assertEquals("skipped", state("b"));
         assertTrue(read(work.resolve("logs").resolve(run).resolve("a.ingest.log")).contains("300 images"), "re-ingested");
         assertTrue(Files.isDirectory(work.resolve("datasets/a/run.prev/checkpoints")), "the previous run is kept");
-        assertEquals(List.of(0), new RunLayout(work.resolve("datasets/a/run")).checkpointEpochs(), "a trains 1 epoch");
+        assertEquals(List.of(1), new RunLayout(work.resolve("datasets/a/run")).checkpointEpochs(), "a trains 1 epoch");
     }
 
     /** The last lines of every stage log (for failure messages). */

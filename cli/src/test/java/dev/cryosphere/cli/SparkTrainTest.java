@@ -33,7 +33,7 @@ class SparkTrainTest {
     @Test
     void trainsOnLocal2WithGradientSharingAndWritesTheSameRunFolder() throws Exception {
         Path run = dir.resolve("run"), ref = dir.resolve("ref");
-        Files.writeString(config.resolveSibling("one.yaml"), Files.readString(config).replace("epochs: 2", "epochs: 0"));
+        Files.writeString(config.resolveSibling("one.yaml"), Files.readString(config).replace("epochs: 2", "epochs: 1"));
         Cli one = Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out", ref.toString(),
                 "--config", config.resolveSibling("one.yaml").toString());
         assertEquals(0, one.exitCode(), one.err());
@@ -42,7 +42,7 @@ class SparkTrainTest {
                 "--config", config.toString(), "--master", "local[2]");
         assertEquals(0, c.exitCode(), c.err());
         RunLayout l = new RunLayout(run);
-        assertEquals(List.of(0, 1), l.checkpointEpochs());
+        assertEquals(List.of(1, 2), l.checkpointEpochs());
         List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
         assertEquals(3, metrics.size(), String.join("\n", metrics));
         assertEquals(Files.readAllLines(dir.resolve("ref-header.csv")).get(0), metrics.get(0), "same metrics header as one JVM");
@@ -63,10 +63,10 @@ class SparkTrainTest {
             System.clearProperty("cryosphere.train.crashAfterEpoch");
         }
         RunLayout l = new RunLayout(run);
-        assertEquals(List.of(0), l.checkpointEpochs());
+        assertEquals(List.of(1), l.checkpointEpochs());
         Cli c = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume", "--master", "local[2]");
         assertEquals(0, c.exitCode(), c.err());
-        assertEquals(List.of(0, 1), l.checkpointEpochs());
+        assertEquals(List.of(1, 2), l.checkpointEpochs());
         assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per epoch, no duplicate");
         assertTrue(Files.readString(run.resolve("run.json")).contains("\"checkReplicas\" : true"), "spark settings kept in run.json");
     }

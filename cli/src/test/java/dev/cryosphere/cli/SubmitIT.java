@@ -75,7 +75,7 @@ class SubmitIT {
     void trainOnBothExecutors() throws Exception {
         String out = submit(Map.of(), "train", "--data", data.toString(), "--structure", sim.resolve("base.pdb").toString(),
                 "--out", run.toString(), "--config", config.toString());
-        assertEquals(List.of(0), new RunLayout(run).checkpointEpochs(), out);
+        assertEquals(List.of(1), new RunLayout(run).checkpointEpochs(), out);
         Matcher m = Pattern.compile("train: epoch (\\d+)/1 .*images per executor \\{(.*)}").matcher(out);
         int epochs = 0;
         while (m.find()) {

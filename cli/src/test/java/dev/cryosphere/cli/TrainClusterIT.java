@@ -82,7 +82,7 @@ class TrainClusterIT {
     void bothExecutorsTrainReplicasAgreeAndTheLossFallsLikeOneJvm() throws Exception {
         Path run = dir.resolve("cluster-run");
         String log = trainCapturingStderr(run, null);
-        assertEquals(List.of(0, 1, 2), new RunLayout(run).checkpointEpochs(), log);
+        assertEquals(List.of(1, 2, 3), new RunLayout(run).checkpointEpochs(), log);
         // per-executor image counts, as the driver printed them after each epoch
         Matcher m = Pattern.compile("train: epoch (\\d+)/\\d+ .*images per executor \\{(.*)}").matcher(log);
         int epochs = 0;
@@ -142,7 +142,7 @@ class TrainClusterIT {
             }
         });
         assertEquals(1, killed.size(), "an executor was killed");
-        assertEquals(List.of(0, 1, 2), new RunLayout(run).checkpointEpochs(), log);
+        assertEquals(List.of(1, 2, 3), new RunLayout(run).checkpointEpochs(), log);
         assertLossLikeOneJvm(losses(run));
     }
 

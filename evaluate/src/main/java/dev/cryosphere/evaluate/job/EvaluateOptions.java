@@ -17,7 +17,7 @@ public final class EvaluateOptions {
     @Option(names = "--out", required = true, paramLabel = "EVAL", description = "Output folder (appears complete or not at all).")
     public Path out;
 
-    @Option(names = "--epoch", paramLabel = "E", description = "Checkpoint epoch to evaluate (default: the newest).")
+    @Option(names = "--epoch", paramLabel = "E", description = "Checkpoint to evaluate: after this many epochs (from 1, as metrics.csv; default: the newest).")
     public Integer epoch;
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (local[2], spark://host:7077); default: spark.master, else local[*].")

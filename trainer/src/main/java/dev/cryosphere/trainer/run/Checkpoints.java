@@ -13,20 +13,21 @@ import java.nio.file.Path;
 public final class Checkpoints {
     private Checkpoints() {}
 
+    /** Saves the checkpoint after {@code state.epochsDone()} epochs ({@code epoch-NNNN}, 1-based). */
     public static void save(RunLayout run, ComputationGraph graph, TrainState state) {
         try {
             Files.createDirectories(run.checkpoints());
-            try (AtomicOutput o = AtomicOutput.directory(run.checkpoint(state.epoch()), true)) {
+            try (AtomicOutput o = AtomicOutput.directory(run.checkpoint(state.epochsDone()), true)) {
                 ModelSerializer.writeModel(graph, o.path().resolve("model.zip").toFile(), true);
                 state.write(o.path().resolve("state.json"));
                 o.commit();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + run.checkpoint(state.epoch()), e);
+            throw new UncheckedIOException("cannot write checkpoint " + run.checkpoint(state.epochsDone()), e);
         }
     }
 
-    /** The graph with its updater state, as saved. */
+    /** The graph with its updater state, as saved after {@code epoch} epochs (1-based). */
     public static ComputationGraph loadGraph(RunLayout run, int epoch) {
         try {
             return ModelSerializer.restoreComputationGraph(run.checkpoint(epoch).resolve("model.zip").toFile(), true);

@@ -3,6 +3,9 @@ package dev.cryosphere.trainer.run;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -163,7 +166,8 @@ public final class RunConfig {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);   // segments: 2.7 is an error, not 2
 
     public static RunConfig defaults() {
         return new RunConfig();
@@ -171,23 +175,127 @@ public final class RunConfig {
 
     public static RunConfig read(Path file) {
         try {
-            RunConfig c = YAML.readValue(file.toFile(), RunConfig.class);
-            if (c == null) return new RunConfig();
+            JsonNode tree = YAML.readTree(file.toFile());
+            if (tree == null || tree.isMissingNode() || tree.isNull())
+                throw new InputException(file, null, "the configuration file is empty (every key is optional: write {} "
+                        + "for the defaults, or leave out --config)");
+            if (!tree.isObject())
+                throw new InputException(file, null, "expected settings as `key: value` lines, got "
+                        + (tree.isArray() ? "a list" : "a single value: " + tree));
+            RunConfig c = YAML.treeToValue(tree, RunConfig.class);
             if (c.spark == null) c.spark = new SparkSettings();
             try {
                 c.spark.shared();
             } catch (IllegalArgumentException e) {
                 throw new InputException(file, "key 'spark.training_master'", e.getMessage());
             }
+            c.validate(file);
             return c;
         } catch (UnrecognizedPropertyException e) {
-            throw new InputException(file, "key '" + e.getPropertyName() + "'", "unknown setting (known: "
+            throw new InputException(file, "key '" + ConfigKeys.path(e) + "'", "unknown setting (known: "
                     + e.getKnownPropertyIds() + ")");
+        } catch (MismatchedInputException e) {
+            String key = ConfigKeys.path(e);
+            Class<?> t = e.getTargetType();
+            String value = e instanceof InvalidFormatException f
+                    ? (f.getValue() instanceof String str ? " '" + str + "'" : " " + f.getValue()) : "";
+            if (t == Integer.class || t == int.class || t == Long.class || t == long.class)
+                throw new InputException(file, "key '" + key + "'", "must be a whole number, got" + valueOf(e, value));
+            if (t == Double.class || t == double.class)
+                throw new InputException(file, "key '" + key + "'", "must be a number, got" + valueOf(e, value));
+            throw new InputException(file, "key '" + key + "'", e.getOriginalMessage());
         } catch (JsonMappingException e) {
             throw new InputException(file, "key '" + ConfigKeys.path(e) + "'", e.getOriginalMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // YAML syntax, or a value the parser cannot read (.nan, .inf): one line with its line number
+            var at = e.getLocation();
+            throw new InputException(file, at == null ? null : "line " + at.getLineNr(),
+                    String.valueOf(e.getOriginalMessage()).replace('\n', ' '), e);
         } catch (IOException e) {
             throw new InputException(file, null, "cannot read the configuration: " + e.getMessage(), e);
         }
+    }
+
+    /** The offending value of a mismatched input, from the message when Jackson does not keep it. */
+    private static String valueOf(MismatchedInputException e, String value) {
+        if (!value.isBlank()) return value;
+        String m = String.valueOf(e.getOriginalMessage());
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile("value \\(([^)]*)\\)|String \"([^\"]*)\"").matcher(m);
+        if (v.find()) return " " + (v.group(1) != null ? v.group(1) : "'" + v.group(2) + "'");
+        return ": " + m;
+    }
+
+    /**
+     * Every setting checked before anything is written, the error naming the YAML key: whole numbers at least 1
+     * where a count is meant, rates and lengths positive and finite, weights finite and not negative. Keys given
+     * without a value (null) are errors too (leave a key out for its default).
+     */
+    void validate(Object source) {
+        if (parts == null || parts.isEmpty()) atLeastOne(segments, "segments", source);
+        atLeastOne(latentDim, "latent_dim", source);
+        atLeastOne(batchSize, "batch_size", source);
+        atLeastOne(epochs, "epochs", source);
+        atLeastOne(checkpointEvery, "checkpoint_every", source);
+        required(seed, "seed", source);
+        layers(encoderHidden, "encoder_hidden", source);
+        layers(decoderHidden, "decoder_hidden", source);
+        positiveFinite(lrNetworks, "lr_networks", source);
+        positiveFinite(lrSegmentation, "lr_segmentation", source);
+        positiveFinite(sigma, "sigma", source);
+        positiveFinite(tau, "tau", source);
+        positiveFinite(clashCutoff, "clash_cutoff", source);
+        notNegative(l2, "l2", source);
+        notNegative(continuity, "continuity", source);
+        notNegative(clash, "clash", source);
+        notNegative(latentStdInit, "latent_std_init", source);
+        required(fullClash, "full_clash", source);
+        for (String[] kv : new String[][]{{klLatent, "kl_latent"}, {klMeans, "kl_means"}, {klStds, "kl_stds"},
+                {klProportions, "kl_proportions"}}) {
+            required(kv[0], kv[1], source);
+            schedule(kv[0], kv[1], source);
+        }
+        if (latentStdInit != 0 && !(latentStdInit > STD_FLOOR))
+            throw new InputException(source, "key 'latent_std_init'", "must be 0 (the reference's initialisation) or larger "
+                    + "than the std floor " + STD_FLOOR + ", got " + latentStdInit);
+        if (parts != null)
+            for (int i = 0; i < parts.size(); i++) atLeastOne(parts.get(i).segments, "parts[" + i + "].segments", source);
+        if (scheduler != null) {
+            if (scheduler.milestones == null || scheduler.milestones.isEmpty())
+                throw new InputException(source, "key 'scheduler.milestones'", "must list at least one epoch");
+            for (int i = 0; i < scheduler.milestones.size(); i++)
+                atLeastOne(scheduler.milestones.get(i), "scheduler.milestones[" + i + "]", source);
+            if (scheduler.decay == null || !(scheduler.decay > 0 && scheduler.decay <= 1))
+                throw new InputException(source, "key 'scheduler.decay'", "must be a number in (0, 1], got " + scheduler.decay);
+        }
+    }
+
+    /** ModelConfig's floor of the latent and segment standard deviations ({@code ModelConfig.defaults}). */
+    private static final double STD_FLOOR = 1e-3;
+
+    private static void required(Object v, String key, Object source) {
+        if (v == null) throw new InputException(source, "key '" + key + "'", "has no value (leave the key out for its default)");
+    }
+
+    private static void atLeastOne(Integer v, String key, Object source) {
+        required(v, key, source);
+        if (v < 1) throw new InputException(source, "key '" + key + "'", "must be at least 1, got " + v);
+    }
+
+    private static void layers(List<Integer> sizes, String key, Object source) {
+        required(sizes, key, source);
+        for (int i = 0; i < sizes.size(); i++) atLeastOne(sizes.get(i), key + "[" + i + "]", source);
+    }
+
+    private static void positiveFinite(Double v, String key, Object source) {
+        required(v, key, source);
+        if (!(v > 0 && Double.isFinite(v)))
+            throw new InputException(source, "key '" + key + "'", "must be a positive finite number, got " + v);
+    }
+
+    private static void notNegative(Double v, String key, Object source) {
+        required(v, key, source);
+        if (!(v >= 0 && Double.isFinite(v)))
+            throw new InputException(source, "key '" + key + "'", "must be a finite number, 0 or more, got " + v);
     }
 
     /** The model configuration for a dataset of this box, pixel size and normalisation, and this base structure. */
@@ -195,6 +303,7 @@ public final class RunConfig {
         List<ModelConfig.Part> p = new ArrayList<>();
         if (parts == null || parts.isEmpty()) {
             p.add(ModelConfig.Part.whole(base.size(), positive(segments, "segments", source)));
+            atMostResidues(p.get(0), "segments", source);
         } else {
             for (int i = 0; i < parts.size(); i++) {
                 PartSpec s = parts.get(i);
@@ -204,6 +313,7 @@ public final class RunConfig {
                     throw new InputException(source, "key 'parts[" + i + "]'", e.getMessage());
                 }
             }
+            for (int i = 0; i < p.size(); i++) atMostResidues(p.get(i), "parts[" + i + "].segments", source);
             p.sort(java.util.Comparator.comparingInt(ModelConfig.Part::first));
         }
         ModelConfig.GmmValues uniform = ModelConfig.GmmValues.uniform(p);
@@ -261,6 +371,13 @@ public final class RunConfig {
         for (int i = 0; i < 3; i++)
             for (double v : stds[i])
                 if (!(v > 0)) throw new InputException(source, "key '" + key + "." + names[i] + "'", "must be positive (a small value such as 0.01 gives a nearly fixed segmentation), got " + v);
+    }
+
+    /** More segments than residues leaves segments without residues (measured: no epoch finished). */
+    private static void atMostResidues(ModelConfig.Part part, String key, Object source) {
+        if (part.segments() > part.count())
+            throw new InputException(source, "key '" + key + "'", part.segments() + " segments for a part of " + part.count()
+                    + " residues: at most one segment per residue");
     }
 
     private static Double optionalPositive(Double v, String key, Object source) {

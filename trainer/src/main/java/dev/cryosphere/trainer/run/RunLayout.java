@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -19,11 +23,16 @@ import java.util.stream.Stream;
  *   RUN/config.json                  the model configuration ({@code ModelConfig} JSON), fixed for the run
  *   RUN/base_structure.{pdb,cif}     a copy of the base structure file as given (all atoms: amplitudes)
  *   RUN/metrics.csv                  one row per epoch
- *   RUN/checkpoints/epoch-NNNN/      written atomically (temporary folder renamed when complete):
+ *   RUN/checkpoints/epoch-NNNN/      after N epochs (1-based: the first epoch's is epoch-0001, as metrics.csv, the
+ *                                    logs and evaluate --epoch), written atomically (temporary folder renamed):
  *       model.zip                    DL4J ComputationGraph with updater state (encoder, decoder, GMM in layer "loss")
- *       state.json                   epoch (0-based, completed), images seen, seeds, wall time
+ *       state.json                   epochs_done (= N), images seen, seeds, wall time
  * </pre>
  * The newest complete checkpoint is the trained model; evaluation reads it with {@link TrainedModel#load(Path)}.
+ * <p>
+ * Epoch numbers here are always "epochs done" (1-based). A checkpoint's number comes from its {@code state.json}, so
+ * run folders of earlier versions, numbered from 0 ({@code epoch-0000} after the first epoch, {@code "epoch": 0}), read
+ * the same; {@link #renumberLegacyCheckpoints()} renames their folders (train --resume does).
  */
 public final class RunLayout {
     private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d{4,})");
@@ -44,7 +53,16 @@ public final class RunLayout {
 
     public Path checkpoints() { return run.resolve("checkpoints"); }
 
+    /**
+     * The folder of the checkpoint after {@code epoch} epochs (1-based): the existing one (whatever its name) or, for
+     * a new one, {@code epoch-NNNN}.
+     */
     public Path checkpoint(int epoch) {
+        Path existing = checkpointFolders().get(epoch);
+        return existing != null ? existing : canonical(epoch);
+    }
+
+    private Path canonical(int epoch) {
         return checkpoints().resolve(String.format(Locale.ROOT, "epoch-%04d", epoch));
     }
 
@@ -57,19 +75,44 @@ public final class RunLayout {
         return Optional.empty();
     }
 
-    /** Completed checkpoints, oldest first (temporary folders of interrupted writes are ignored). */
+    /** Completed checkpoints by epochs done (1-based), oldest first (temporary folders of interrupted writes are ignored). */
     public List<Integer> checkpointEpochs() {
-        if (!Files.isDirectory(checkpoints())) return List.of();
+        return List.copyOf(checkpointFolders().keySet());
+    }
+
+    /** Complete checkpoint folders by the epochs done that their state.json records. */
+    private SortedMap<Integer, Path> checkpointFolders() {
+        SortedMap<Integer, Path> out = new TreeMap<>();
+        if (!Files.isDirectory(checkpoints())) return out;
         try (Stream<Path> s = Files.list(checkpoints())) {
-            return s.map(p -> CHECKPOINT.matcher(p.getFileName().toString()))
-                    .filter(Matcher::matches)
-                    .map(m -> Integer.parseInt(m.group(1)))
-                    .filter(e -> Files.exists(checkpoint(e).resolve("model.zip")) && Files.exists(checkpoint(e).resolve("state.json")))
-                    .sorted(Comparator.naturalOrder())
-                    .toList();
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (!CHECKPOINT.matcher(p.getFileName().toString()).matches()) continue;
+                if (!Files.exists(p.resolve("model.zip")) || !Files.exists(p.resolve("state.json"))) continue;
+                out.put(TrainState.read(p.resolve("state.json")).epochsDone(), p);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out;
+    }
+
+    /**
+     * Renames checkpoint folders of a run written before 1-based numbering ({@code epoch-0000} after one epoch) to
+     * {@code epoch-NNNN} = epochs done, newest first so no name is taken twice; a run interrupted half-way reads right
+     * (the number comes from state.json) and is finished by the next call. Returns how many folders were renamed.
+     */
+    public int renumberLegacyCheckpoints() throws IOException {
+        List<Map.Entry<Integer, Path>> all = new ArrayList<>(checkpointFolders().entrySet());
+        Collections.reverse(all);
+        int n = 0;
+        for (Map.Entry<Integer, Path> e : all) {
+            Path target = canonical(e.getKey());
+            if (e.getValue().equals(target)) continue;
+            if (Files.exists(target)) throw new IOException("cannot renumber " + e.getValue() + ": " + target + " exists");
+            Files.move(e.getValue(), target, StandardCopyOption.ATOMIC_MOVE);
+            n++;
+        }
+        return n;
     }
 
     public Optional<Integer> latestCheckpoint() {

@@ -70,7 +70,7 @@ public final class TrainedModel {
 
     public ComputationGraph graph() { return graph; }
 
-    /** The epoch (0-based) of the checkpoint this model comes from. */
+    /** The epoch of the checkpoint this model comes from: epochs done, 1-based ({@code epoch-NNNN}). */
     public int epoch() { return epoch; }
 
     /** Latent means for a batch of images prepared as in training (see {@link BatchBuilder#encoderInput}). */

@@ -34,6 +34,9 @@ import java.util.Map;
  * {@code checkpoint_every} epochs and at the end. {@code resume} continues from the newest complete checkpoint and
  * reproduces the uninterrupted run exactly (all randomness derives from seed, epoch and batch).
  * <p>
+ * The run folder is written through {@link RunOutput} under a {@link RunLock}: a new run appears at its first
+ * checkpoint, an --overwrite replaces RUN only when complete, a second train of RUN is refused.
+ * <p>
  * No NaN reaches the saved weights: the parameters and optimiser state are copied before each step; a non-finite loss
  * or parameter restores them, names the epoch, batch and loss term, and stops (the last checkpoint stays the newest).
  */
@@ -52,7 +55,8 @@ public final class Trainer {
 
     private final ComputationGraph graph;
     private final ModelConfig config;
-    private final RunLayout layout;
+    private RunLayout layout;
+    private RunOutput output;
     private final DatasetReader data;
     private final BatchBuilder builder;
     private final int checkpointEvery;
@@ -71,6 +75,23 @@ public final class Trainer {
         this.state = state;
         this.checkpointEvery = checkpointEvery;
         this.graphRef = graph;
+    }
+
+    /** Where the run folder goes ({@link RunOutput}): told after each checkpoint and at the end. */
+    private Trainer writingTo(RunOutput output) {
+        this.output = output;
+        return this;
+    }
+
+    /** Saves a checkpoint; a new run's folder becomes RUN at its first one ({@link RunOutput#checkpointed()}). */
+    private void checkpoint(ComputationGraph graph) {
+        Checkpoints.save(layout, graph, state);
+        if (output != null) layout = output.checkpointed();
+    }
+
+    /** The run completed: an unfinished replacement is swapped onto RUN ({@link RunOutput#completed()}). */
+    private void completed() {
+        if (output != null) layout = output.completed();
     }
 
     private Trainer distributed(String master, SparkSettings settings) {
@@ -96,22 +117,47 @@ public final class Trainer {
     private static final ThreadLocal<java.util.function.Consumer<Path>> RUN_FOLDER_READY = new ThreadLocal<>();
 
     private static Result runInFolder(Options o) {
+        if (o.epochs() != null && o.epochs() < 1)
+            throw new InputException(null, "--epochs", "must be at least 1, got " + o.epochs());
         DatasetReader data = DatasetReader.open(o.data().toAbsolutePath().toString());
         DatasetInfo info = data.info();
         if (info.pixelSize() == null)
             throw new InputException(o.data(), "_dataset.json", "optics groups have different pixel sizes: ingest with --box to one size");
-        RunLayout layout = new RunLayout(o.run());
-        try {
-            return o.resume() && Files.exists(layout.configJson()) ? resume(o, layout, data) : start(o, layout, data);
+        // one train per run folder; everything below (what exists, what is written) happens under the lock
+        try (RunLock lock = RunLock.acquire(o.run())) {
+            Path target = o.run().toAbsolutePath().normalize();
+            var pending = o.resume() ? RunOutput.findPending(target) : java.util.Optional.<Path>empty();
+            RunOutput[] out = {null};
+            try {
+                if (pending.isPresent()) return resume(o, pending.get(), data, out);
+                if (o.resume() && Files.exists(new RunLayout(target).configJson())) return resume(o, target, data, out);
+                return start(o, data, out);
+            } catch (RuntimeException | Error e) {
+                // a new run that failed before its first checkpoint leaves nothing; one with checkpoints is kept: say where
+                String note = out[0] == null ? null : out[0].failed();
+                if (note == null) throw e;
+                if (e instanceof TrainingDivergedException) throw new TrainingDivergedException(e.getMessage() + "; " + note);
+                if (e instanceof InputException) throw new InputException(null, null, e.getMessage() + "; " + note, e);
+                System.err.println("train: " + note);
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Result start(Options o, RunLayout layout, DatasetReader data) throws IOException {
+    private static Result start(Options o, DatasetReader data, RunOutput[] out) throws IOException {
         if (o.structure() == null) throw new InputException(null, "--structure", "required for a new run");
-        if (Files.exists(o.run()) && !o.overwrite() && !o.resume())
-            throw new InputException(o.run(), null, "already exists (use --resume to continue it or --overwrite to replace it)");
+        Path target = o.run().toAbsolutePath().normalize();
+        if (Files.exists(o.run()) && !o.overwrite())
+            throw new InputException(o.run(), null, Files.exists(new RunLayout(target).configJson())
+                    ? "already exists (use --resume to continue it or --overwrite to replace it)"
+                    : "already exists and is not a training run (no config.json), so there is nothing to --resume; use --overwrite to replace it");
+        var pending = RunOutput.findPending(target);
+        if (pending.isPresent() && !o.overwrite())
+            throw new InputException(o.run(), null, "an unfinished run of it is kept in " + pending.get()
+                    + " (use --resume to continue it or --overwrite to discard it)");
+        // everything is read and checked before anything is written
         AtomicModel base = AtomicModel.read(o.structure());
         RunConfig rc = o.configFile() != null ? RunConfig.read(o.configFile()) : RunConfig.defaults();
         if (o.epochs() != null) rc.epochs = o.epochs();
@@ -119,7 +165,9 @@ public final class Trainer {
         DatasetInfo info = data.info();
         ModelConfig config = rc.toModelConfig(info.box(), info.pixelSize(), info.normalization().fStd(), base,
                 o.configFile() != null ? o.configFile() : "defaults");
-        if (Files.exists(o.run())) dev.cryosphere.core.util.AtomicOutput.deleteRecursively(o.run());
+        // the new run is built beside RUN and becomes RUN at its first checkpoint (no RUN yet) or when it completes
+        out[0] = RunOutput.fresh(target);
+        RunLayout layout = new RunLayout(out[0].work());
         Files.createDirectories(layout.checkpoints());
         Files.writeString(layout.configJson(), config.toJson());
         Checkpoints.copyBaseStructure(layout, o.structure());
@@ -127,36 +175,56 @@ public final class Trainer {
         Files.writeString(layout.metrics(), Metrics.header(config));
         ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
         TrainState state = new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0);
-        return new Trainer(graph, config, layout, data, state, rc.checkpointEvery()).distributed(o.master(), rc.spark).train();
+        return new Trainer(graph, config, layout, data, state, rc.checkpointEvery()).distributed(o.master(), rc.spark)
+                .writingTo(out[0]).train();
     }
 
-    private static Result resume(Options o, RunLayout layout, DatasetReader data) throws IOException {
+    /** Resumes the run in {@code folder}: RUN itself, or an unfinished run of RUN kept in its temporary folder. */
+    private static Result resume(Options o, Path folder, DatasetReader data, RunOutput[] out) throws IOException {
+        Path target = o.run().toAbsolutePath().normalize();
+        RunLayout layout = new RunLayout(folder);
         ModelConfig config = ModelConfig.fromJson(Files.readString(layout.configJson()));
-        if (o.epochs() != null && o.epochs() != config.epochs()) {
-            System.err.printf(Locale.ROOT, "train: epochs %d -> %d (the KL schedules follow the new total)%n", config.epochs(), o.epochs());
-            config = config.withEpochs(o.epochs());
-            Files.writeString(layout.configJson(), config.toJson());
-        }
         DatasetInfo info = data.info();
         if (info.box() != config.box() || Math.abs(info.pixelSize() - config.apix()) > 1e-6)
             throw new InputException(o.data(), "_dataset.json", "box " + info.box() + " at " + info.pixelSize()
                     + " Å/px does not match the run's " + config.box() + " at " + config.apix() + " Å/px");
         int every = readCheckpointEvery(layout);
-        SparkSettings spark = o.configFile() != null ? RunConfig.read(o.configFile()).spark : readSparkSettings(layout);
+        RunConfig given = o.configFile() != null ? RunConfig.read(o.configFile()) : null;
+        ResumeCheck.requireSameSettings(o, layout, config, given, every);
         var latest = layout.latestCheckpoint();
+        if (o.epochs() != null && latest.isPresent() && o.epochs() < latest.get())
+            throw new InputException(null, "--epochs", o.epochs() + " is fewer than the " + latest.get()
+                    + " epochs the run has done");
+        SparkSettings spark = given != null ? given.spark : readSparkSettings(layout);
+        // checked; from here on the run folder is written
+        out[0] = folder.equals(target) ? RunOutput.inPlace(target) : RunOutput.pending(target, folder);
+        if (!out[0].inPlace())
+            System.err.printf(Locale.ROOT, "train: continuing the unfinished run kept in %s; it replaces %s when it completes%n",
+                    folder, target);
+        layout = new RunLayout(out[0].work());
+        RunOutput.removeStaleOld(target);
+        int renumbered = layout.renumberLegacyCheckpoints();
+        if (renumbered > 0)
+            System.err.printf(Locale.ROOT, "train: renamed %d checkpoint folder(s) of %s to 1-based numbers (epoch-0001 = after "
+                    + "the first epoch)%n", renumbered, layout.root());
+        if (o.epochs() != null && o.epochs() != config.epochs()) {
+            System.err.printf(Locale.ROOT, "train: epochs %d -> %d (the KL schedules follow the new total)%n", config.epochs(), o.epochs());
+            config = config.withEpochs(o.epochs());
+            Files.writeString(layout.configJson(), config.toJson());
+        }
         if (latest.isEmpty()) {
             AtomicModel base = AtomicModel.read(layout.baseStructure().orElseThrow());
             ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
             Files.writeString(layout.metrics(), Metrics.header(config));
             return new Trainer(graph, config, layout, data, new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0), every)
-                    .distributed(o.master(), spark).train();
+                    .distributed(o.master(), spark).writingTo(out[0]).train();
         }
         int epoch = latest.get();
         ComputationGraph graph = Checkpoints.loadGraph(layout, epoch);
         TrainState state = Checkpoints.loadState(layout, epoch);
-        Metrics.truncateAfter(layout.metrics(), epoch);
+        Metrics.truncateAfter(layout.metrics(), state.epoch());
         System.err.printf(Locale.ROOT, "train: resuming %s after epoch %d%n", layout.root(), epoch);
-        return new Trainer(graph, config, layout, data, state, every).distributed(o.master(), spark).train();
+        return new Trainer(graph, config, layout, data, state, every).distributed(o.master(), spark).writingTo(out[0]).train();
     }
 
     private Result train() {
@@ -203,9 +271,10 @@ public final class Trainer {
                     state.iterations() + steps, state.wallSeconds() + seconds);
             Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(), rate, state.wallSeconds());
             System.err.println(TrainReport.epochLine(epoch, config.epochs(), lastLoss, terms, rate, eta(epoch), null));
-            if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) Checkpoints.save(layout, graph, state);
+            if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) checkpoint(graph);
             TestHooks.crashAfter(epoch);
         }
+        completed();
         reportSegmentation(graph);
         return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
     }
@@ -239,7 +308,7 @@ public final class Trainer {
                 if (!Double.isFinite(lastLoss) || !Double.isFinite(graph.params().sumNumber().doubleValue()))
                     throw new TrainingDivergedException(String.format(Locale.ROOT, "non-finite loss or parameters after epoch %d "
                             + "on the cluster; the newest checkpoint (%s) is the last good state", epoch + 1,
-                            layout.latestCheckpoint().map(e -> "epoch " + (e + 1)).orElse("none yet")));
+                            layout.latestCheckpoint().map(e -> "epoch " + e).orElse("none yet")));
                 rate = o.images() / o.seconds();
                 state = new TrainState(epoch, config.epochs(), config.seed(), state.imagesSeen() + o.images(),
                         state.iterations() + o.steps(), state.wallSeconds() + o.seconds());
@@ -248,10 +317,11 @@ public final class Trainer {
                         "across the cluster, images per executor " + o.imagesPerExecutor()));
                 if (!o.replicas().isEmpty())
                     System.err.printf(Locale.ROOT, "train: replicas after epoch %d vs the driver: %s%n", epoch + 1, o.replicas());
-                if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) Checkpoints.save(layout, graph, state);
+                if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) checkpoint(graph);
                 TestHooks.crashAfter(epoch);
             }
         }
+        completed();
         reportSegmentation(graphRef);
         return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
     }
@@ -292,7 +362,7 @@ public final class Trainer {
         throw new TrainingDivergedException(String.format(Locale.ROOT,
                 "non-finite %s at epoch %d, batch %d (loss %s); the weights were not updated; the newest checkpoint (%s) "
                         + "is the last good state", term, epoch + 1, batch + 1, score,
-                layout.latestCheckpoint().map(e -> "epoch " + (e + 1)).orElse("none yet")));
+                layout.latestCheckpoint().map(e -> "epoch " + e).orElse("none yet")));
     }
 
     /**
