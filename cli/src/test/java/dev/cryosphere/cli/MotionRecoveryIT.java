@@ -28,22 +28,23 @@ class MotionRecoveryIT {
     Path dir;
 
     /**
-     * The issue's bars on the smaller set, except that the segmentation check allows up to 20 % foreign residues in the
-     * LID's segment instead of 10 %: the boundary residues next to the hinge axis hardly move, and on another CPU the
-     * learned boundary may end a residue further out (measured here: all 38 LID residues plus 120, 121, 160, 161).
+     * The bars on the smaller set, with the segmentation started ≥ 20 residues away from the LID's boundaries (issue 14,
+     * item 1): at least 90 % of the LID's residues lie in segments that are at least 90 % LID. Measured: the LID's
+     * segment ends on 122-160 (160 is on the hinge axis), latent 0.964, median CA-RMSD 0.24 Å vs 0.91 Å.
      */
     @Test
     void ciVariantRecoversTheHinge() throws Exception {
         Map<String, String> r = benchmark("motion-recovery-ci.yaml");
         double rho = num(r, "latent_spearman"), distance = num(r, "distance_spearman");
-        double rmsd = num(r, "rmsd_median_A"), base = num(r, "base_rmsd_median_A");
+        double rmsd = num(r, "rmsd_median_A"), base = num(r, "base_rmsd_median_A"), separation = num(r, "segment_separation");
         int[] lid = lidSegment(dir.resolve("bench/adk-hinge-ci/eval/segmentation.csv"), 122, 159);
         assertAll(
-                () -> assertTrue(rho >= 0.9, "|Spearman(latent PC1, hinge angle)| = " + rho),
+                () -> assertTrue(rho >= 0.93, "|Spearman(latent PC1, hinge angle)| = " + rho),
                 () -> assertTrue(distance >= 0.9, "|Spearman(LID-core distance, hinge angle)| = " + distance),
-                () -> assertTrue(rmsd <= base / 2, "median CA-RMSD " + rmsd + " Å vs the base structure's " + base + " Å"),
+                () -> assertTrue(rmsd <= base * 0.3, "median CA-RMSD " + rmsd + " Å vs the base structure's " + base + " Å"),
+                () -> assertTrue(separation >= 0.9, "moving residues in segments ≥ 90 % moving: " + separation),
                 () -> assertTrue(lid[0] >= 0.9 * 38, lid[0] + " of the 38 LID residues share a segment"),
-                () -> assertTrue(lid[0] >= 0.8 * (lid[0] + lid[1]), "the LID's segment also holds " + lid[1] + " core residues"));
+                () -> assertTrue(lid[0] >= 0.9 * (lid[0] + lid[1]), "the LID's segment also holds " + lid[1] + " core residues"));
     }
 
     /** {LID residues in the segment holding most of them, other residues in that segment}, from evaluate's segmentation.csv. */
