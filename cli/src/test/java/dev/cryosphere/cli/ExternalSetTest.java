@@ -241,6 +241,53 @@ class ExternalSetTest {
     }
 
     /**
+     * `cryosphere benchmark` scores the cached set through a spec entry {@code external: DIR} (no simulation; one tiny
+     * epoch): the row is complete, and the base structure's RMSD to the truth is the median over the compared particles
+     * of base.pdb against their bins' conformation files, recomputed here.
+     */
+    @Test
+    void benchmarkScoresTheSetFromAnExternalEntry() throws Exception {
+        Path spec = tmp.resolve("spec.yaml");
+        Files.writeString(spec, """
+                entries:
+                  - name: ext
+                    external: "%s"
+                    epochs: 1
+                    master: local[2]
+                    train_master: jvm
+                    truth_particles: 20
+                    train: {segments: 4, latent_dim: 4, encoder_hidden: [32, 16], decoder_hidden: [16], batch_size: 64}
+                    evaluate: {no_volumes: true, traversal_steps: 3}
+                """.formatted(SET.toString().replace("\\", "/")));
+        Path out = tmp.resolve("B");
+        Cli c = Cli.run("benchmark", "--spec", spec.toString(), "--out", out.toString());
+        assertEquals(0, c.exitCode(), c.err());
+        List<String> lines = Files.readAllLines(out.resolve("benchmark.csv"));
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        String[] row = lines.get(1).split(",", -1);
+        java.util.function.Function<String, String> col = k -> row[header.indexOf(k)];
+        assertEquals("ok", col.apply("status"));
+        assertEquals("768", col.apply("n_particles"));
+        assertEquals("0", col.apply("simulate_s").replaceAll("\\.0+$", ""));
+        double rho = Double.parseDouble(col.apply("latent_spearman"));
+        assertTrue(rho >= 0 && rho <= 1, "|Spearman| " + rho);
+        assertEquals("20", col.apply("truth_particles"));
+        assertTrue(Double.parseDouble(col.apply("rmsd_median_A")) > 0);
+        assertFalse(Files.exists(out.resolve("ext/sim")), "no simulation for an external entry");
+
+        List<double[]> truth = groundTruth(new ArrayList<>());
+        double[] base = AtomicModel.read(SET.resolve("base.pdb")).coordinates();
+        double[] r = new double[20];
+        for (int k = 0; k < 20; k++) {
+            int p = (int) Math.floor((double) k * truth.size() / 20);
+            double[] sites = AtomicModel.read(SET.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb",
+                    (int) truth.get(p)[1]))).coordinates();
+            r[k] = BenchmarkTruth.rmsd(base, sites);
+        }
+        assertEquals(BenchmarkTruth.median(r), Double.parseDouble(col.apply("base_rmsd_median_A")), 1e-3);
+    }
+
+    /**
      * Gaussian width of our full-atom render. RELION projects a map band-limited at Nyquist (9.2 Å at 4.6 Å/px);
      * point-sampling σ = 1 Å atoms on that grid aliases (measured: mean Pearson 0.949), σ 1.5 / 2 / 2.5 Å give
      * 0.984 / 0.990 / 0.986. At 64 px and 2 Å/px the oracle test uses σ 1 Å (0.987).
