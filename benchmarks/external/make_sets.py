@@ -209,12 +209,16 @@ def write_sites_pdb(path, residues, names, sites, electrons):
 
 
 def diameter(xyz):
-    """Largest distance between two atoms (blockwise)."""
-    best = 0.0
-    for i in range(0, len(xyz), 256):
-        d = ((xyz[i:i + 256, None, :] - xyz[None, :, :]) ** 2).sum(-1)
-        best = max(best, float(d.max()))
-    return best ** 0.5
+    """Largest distance between two atoms (blockwise |a|^2 + |b|^2 - 2 a.b, then exact on the best pair's block)."""
+    x = xyz - xyz.mean(0)
+    sq = (x * x).sum(1)
+    best, pair = -1.0, (0, 0)
+    for i in range(0, len(x), 1024):
+        d = sq[i:i + 1024, None] + sq[None, :] - 2.0 * (x[i:i + 1024] @ x.T)
+        j = int(np.argmax(d))
+        if d.flat[j] > best:
+            best, pair = float(d.flat[j]), (i + j // len(x), j % len(x))
+    return float(np.linalg.norm(xyz[pair[0]] - xyz[pair[1]]))
 
 
 # ----------------------------------------------------------------------------------------------------------------
