@@ -30,8 +30,11 @@ structures=()
 
 if [[ "${1:-}" == --ci ]]; then
   # the cached CI set: 768 particles at 32 px (pixel size from the structure: 4.6 Å), 20 conformations, SNR 10
-  "$py" "$here/make_sets.py" --set hinge --count 768 --box 32 --bins 20 --snr 10 --seed 0 \
-    --out "$here/cache/hinge-ci" --overwrite "${structures[@]}"
+  # run from the repository root so that provenance.json records relative paths
+  [[ -n "${STRUCTURES:-}" ]] && structures=(--structures "$(cd "$STRUCTURES" && pwd)")
+  cd "$here/../.."
+  "$py" benchmarks/external/make_sets.py --set hinge --count 768 --box 32 --bins 20 --snr 10 --seed 0 \
+    --out benchmarks/external/cache/hinge-ci --overwrite "${structures[@]}"
   exit 0
 fi
 

@@ -37,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * conventions (pose, origin sign, CTF, frame, hinge sign) to ours independently of our forward model.
  */
 class ExternalSetTest {
-    static final Path SET = root().resolve("benchmarks/external/cache/hinge-ci");
+    /** The cached set; -Dexternal.set=DIR checks another hinge set of make_sets.py (e.g. a full-size one). */
+    static final Path SET = System.getProperty("external.set") != null ? Paths.get(System.getProperty("external.set"))
+            : root().resolve("benchmarks/external/cache/hinge-ci");
 
     @TempDir
     Path tmp;
