@@ -49,6 +49,8 @@ import java.util.concurrent.Callable;
                 "      shard_mb: 128                ingest --shard-mb",
                 "      truth_particles: 200         particles compared with the truth",
                 "      truth_bins: 20               hinge: true maps at this many angle bins",
+                "    - external: DIR                a set of benchmarks/external/make_sets.py: not",
+                "                                   simulated; motion, size and SNR from DIR/truth.json",
                 "      evaluate: {clusters: K, pcs: 2, traversal_steps: 10, batch: 64,",
                 "                 rows_per_task: N, distance: [NAME=SEL1,SEL2],",
                 "                 no_volumes: false, sample: false}",
@@ -132,20 +134,26 @@ public final class BenchmarkCommand implements Callable<Integer> {
         String stage = "setup";
         try {
             Files.createDirectories(d);
-            Path sim = d.resolve("sim"), ds = d.resolve("ds"), run = d.resolve("run"), eval = d.resolve("eval"), truthDir = d.resolve("truth");
+            Path sim = e.isExternal() ? e.external() : d.resolve("sim"), ds = d.resolve("ds"), run = d.resolve("run"), eval = d.resolve("eval"), truthDir = d.resolve("truth");
 
             stage = "simulate";
-            List<String> a = new ArrayList<>(List.of("simulate", "--center", "-n", String.valueOf(e.nParticles()),
-                    "--box", String.valueOf(e.box()), "--apix", num(e.apix()), "--snr", num(e.snr()),
-                    "--seed", String.valueOf(e.seed()), "--out", sim.toString()));
-            if (e.discrete()) {
-                a.add("--conformations");
-                a.add(String.join(",", e.conformations().stream().map(Path::toString).toList()));
+            List<String> a;
+            if (e.isExternal()) {
+                System.out.println(tag + ": external set " + sim + ", no simulation");
+                row.simulate = 0;
             } else {
-                a.addAll(List.of("--structure", structure(e, d).toString(), "--hinge", e.hinge(), "--hinge-axis", e.axis(),
-                        "--hinge-angles", num(e.angles()[0]) + ":" + num(e.angles()[1])));
+                a = new ArrayList<>(List.of("simulate", "--center", "-n", String.valueOf(e.nParticles()),
+                        "--box", String.valueOf(e.box()), "--apix", num(e.apix()), "--snr", num(e.snr()),
+                        "--seed", String.valueOf(e.seed()), "--out", sim.toString()));
+                if (e.discrete()) {
+                    a.add("--conformations");
+                    a.add(String.join(",", e.conformations().stream().map(Path::toString).toList()));
+                } else {
+                    a.addAll(List.of("--structure", structure(e, d).toString(), "--hinge", e.hinge(), "--hinge-axis", e.axis(),
+                            "--hinge-angles", num(e.angles()[0]) + ":" + num(e.angles()[1])));
+                }
+                row.simulate = stage(tag, stage, a);
             }
-            row.simulate = stage(tag, stage, a);
             BenchmarkTruth truth = BenchmarkTruth.read(e, sim);
             row.angle = truth.angle;
             row.conformation = truth.conformation;

@@ -49,6 +49,9 @@ import java.util.regex.Pattern;
  *     shard_mb: 128                  # ingest --shard-mb
  *     truth_particles: 200           # particles compared with their true structure and map (evenly spaced)
  *     truth_bins: 20                 # hinge: true maps at the centres of this many angle bins
+ *   - name: gemmi-relion-hinge
+ *     external: sets/hinge           # a set made by benchmarks/external/make_sets.py: no simulation; its truth.json
+ *                                    # gives the motion, n_particles, box, apix and snr (those keys are ignored)
  *     evaluate: {clusters: 10, pcs: 2, traversal_steps: 10, rows_per_task: 64, batch: 64,
  *                distance: ["lid=A:122-159,A:1-29"], no_volumes: false, sample: false}
  * </pre>
@@ -75,6 +78,7 @@ final class BenchmarkSpec {
     /** One entry as written (every key optional). */
     public static final class RawEntry {
         public String name;
+        public String external;
         public String structure;
         public RawMotion motion;
         public Integer nParticles;
@@ -114,14 +118,21 @@ final class BenchmarkSpec {
     record Entry(String name, Path structure, String hinge, String axis, double[] angles, List<Path> conformations,
                  int nParticles, int box, double apix, double snr, long seed, Integer epochs, Path trainFile,
                  JsonNode trainInline, boolean trainHasSeed, String master, String trainMaster, Integer shardMb,
-                 int truthParticles, int truthBins, RawEvaluate evaluate) {
-        boolean bundled() { return structure == null; }
+                 int truthParticles, int truthBins, RawEvaluate evaluate, Path external) {
+        boolean bundled() { return structure == null && external == null; }
+
+        /** A set made elsewhere (benchmarks/external/make_sets.py): scored against its own files, not simulated. */
+        boolean isExternal() { return external != null; }
 
         boolean discrete() { return conformations != null; }
 
-        String motionLabel() { return discrete() ? "discrete(" + conformations.size() + ")" : "hinge " + hinge; }
+        String motionLabel() {
+            String m = discrete() ? "discrete(" + conformations.size() + ")" : "hinge " + hinge;
+            return isExternal() ? "external " + m : m;
+        }
 
         String structureLabel() {
+            if (isExternal()) return external.getFileName().toString() + "/base.pdb";
             if (discrete()) return conformations.get(0).getFileName().toString() + " (+" + (conformations.size() - 1) + ")";
             return bundled() ? "1ake_A (bundled)" : structure.getFileName().toString();
         }
@@ -199,6 +210,7 @@ final class BenchmarkSpec {
         if (!NAME.matcher(name).matches())
             throw new InputException(file, "key '" + at + ".name'", "'" + name + "': use letters, digits, '.', '_' and '-' (it names a folder)");
         at = at + " (" + name + ")";
+        if (r.external != null) return external(file, dir, at, name, r);
         Path structure = null;
         List<Path> conformations = null;
         String hinge = null, axis = null;
@@ -244,11 +256,52 @@ final class BenchmarkSpec {
                 }
             }
         }
-        int n = positive(file, at, "n_particles", r.nParticles, 1000, 10);
-        int box = positive(file, at, "box", r.box, 64, 8);
-        double apix = r.apix == null ? 2.0 : r.apix;
+        return common(file, dir, at, name, r, structure, hinge, axis, angles, conformations,
+                positive(file, at, "n_particles", r.nParticles, 1000, 10), positive(file, at, "box", r.box, 64, 8),
+                r.apix == null ? 2.0 : r.apix, r.snr == null ? 0.1 : r.snr, null);
+    }
+
+    /**
+     * An entry of a set made by benchmarks/external/make_sets.py (its truth.json): the motion, the particle count, box,
+     * pixel size and SNR are the set's. Hinge sets score against the first hinge angle (hinge_angle_deg); the true
+     * structure of a particle is its bin's conformations/conformation_KKK.pdb (any number of hinges).
+     */
+    private static Entry external(Path file, Path dir, String at, String name, RawEntry r) {
+        if (r.structure != null || r.motion != null)
+            throw bad(file, at, "external", "an external set brings its own structure and motion: leave 'structure' and 'motion' out");
+        Path set = dir.resolve(r.external).normalize();
+        for (String f : List.of("truth.json", "particles.star", "ground_truth.csv", "base.pdb"))
+            if (!Files.isRegularFile(set.resolve(f)))
+                throw bad(file, at, "external", set + " is not a set of benchmarks/external/make_sets.py: no " + f);
+        JsonNode t;
+        try {
+            t = new ObjectMapper().readTree(set.resolve("truth.json").toFile());
+        } catch (IOException e) {
+            throw new InputException(set.resolve("truth.json"), null, e.getMessage(), e);
+        }
+        if (!"cryosphere-external-set 1".equals(t.path("format").asText()))
+            throw bad(file, at, "external", set.resolve("truth.json") + ": unknown format '" + t.path("format").asText() + "'");
+        List<Path> conformations = null;
+        String hinge = null, axis = null;
+        double[] angles = null;
+        if (t.path("kind").asText().equals("discrete")) {
+            conformations = new ArrayList<>();
+            for (int k = 0; k < t.path("conformations").asInt(); k++)
+                conformations.add(set.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb", k)));
+        } else {
+            JsonNode h = t.path("hinges").path(0);
+            hinge = h.path("moving").asText();
+            axis = h.path("axis").asText();
+            angles = new double[]{h.path("angles").path(0).asDouble(), h.path("angles").path(1).asDouble()};
+        }
+        return common(file, dir, at, name, r, null, hinge, axis, angles, conformations, t.path("count").asInt(),
+                t.path("box").asInt(), t.path("apix").asDouble(), t.path("snr").asDouble(), set);
+    }
+
+    private static Entry common(Path file, Path dir, String at, String name, RawEntry r, Path structure, String hinge,
+                                String axis, double[] angles, List<Path> conformations, int n, int box, double apix,
+                                double snr, Path external) {
         if (!(apix > 0) || !Double.isFinite(apix)) throw bad(file, at, "apix", "must be a positive number of Å per pixel, got " + apix);
-        double snr = r.snr == null ? 0.1 : r.snr;
         if (!(snr >= 0) || !Double.isFinite(snr)) throw bad(file, at, "snr", "must be >= 0 (0 = no noise), got " + snr);
         Integer epochs = r.epochs == null ? null : positive(file, at, "epochs", r.epochs, 1, 1);
         String master = r.master == null ? "local[*]" : r.master.trim();
@@ -307,7 +360,7 @@ final class BenchmarkSpec {
         }
         return new Entry(name, structure, hinge, axis, angles, conformations, n, box, apix, snr,
                 r.seed == null ? 0 : r.seed, epochs, trainFile, inline, trainSeed, master, trainMaster, shard,
-                Math.min(truthParticles, n), truthBins, ev);
+                Math.min(truthParticles, n), truthBins, ev, external);
     }
 
     static AtomicModel bundledModel() {

@@ -39,11 +39,13 @@ final class BenchmarkTruth {
     final AtomicModel base;
     final HingeMotion hinge;          // null for discrete entries
     final List<double[]> conformations; // discrete: coordinates of each conformation
+    final List<double[]> bins;          // external hinge sets: CA sites of each bin (conformation column), else null
     final BenchmarkSpec.Entry entry;
 
     private BenchmarkTruth(BenchmarkSpec.Entry e, int[] conformation, double[] angle, AtomicModel base, HingeMotion hinge,
-                           List<double[]> conformations) {
+                           List<double[]> conformations, List<double[]> bins) {
         this.entry = e;
+        this.bins = bins;
         this.conformation = conformation;
         this.angle = angle;
         this.base = base;
@@ -75,7 +77,15 @@ final class BenchmarkTruth {
         } else {
             h = SimulateCommand.hingeMotion(base, e.hinge(), e.axis(), e.angles()[0] + ":" + e.angles()[1]);
         }
-        return new BenchmarkTruth(e, conf, angle, base, h, confs);
+        List<double[]> bins = null;
+        if (e.isExternal() && !e.discrete()) {
+            // benchmarks/external/make_sets.py: each particle has its bin's structure (one or more hinges)
+            bins = new ArrayList<>();
+            int k = Arrays.stream(conf).max().orElse(-1);
+            for (int b = 0; b <= k; b++)
+                bins.add(AtomicModel.read(sim.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb", b))).coordinates());
+        }
+        return new BenchmarkTruth(e, conf, angle, base, h, confs, bins);
     }
 
     int count() { return conformation.length; }
@@ -90,18 +100,20 @@ final class BenchmarkTruth {
 
     /** The true structure of particle {@code i}. */
     double[] structure(int i) {
+        if (bins != null) return bins.get(conformation[i]);
         return hinge != null ? hinge.at(angle[i]) : conformations.get(conformation[i]);
     }
 
     /** Bin of particle {@code i}'s truth map: its conformation, or its hinge-angle bin. */
     int mapBin(int i) {
-        if (hinge == null) return conformation[i];
+        if (hinge == null || bins != null) return conformation[i];
         double lo = entry.angles()[0], hi = entry.angles()[1];
         if (hi <= lo) return 0;
         return (int) Math.min(entry.truthBins() - 1, Math.max(0, Math.floor((angle[i] - lo) / (hi - lo) * entry.truthBins())));
     }
 
     double[] mapStructure(int bin) {
+        if (bins != null) return bins.get(bin);
         if (hinge == null) return conformations.get(bin);
         double lo = entry.angles()[0], hi = entry.angles()[1];
         return hinge.at(hi <= lo ? lo : lo + (bin + 0.5) * (hi - lo) / entry.truthBins());
