@@ -87,6 +87,8 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
      * (layers saved before it existed) = 1. The parameters hold residues / scale; the graph multiplies back.
      */
     private double[] gmmScale;
+    /** τ comes from the input (annealed) rather than {@link #tau}; false for layers saved before annealing existed. */
+    private boolean tauColumn;
 
     /** For JSON. */
     public CryoSphereLossLayer() {}
@@ -123,6 +125,7 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         this.start = flatten(c.startValues());
         this.prior = flatten(c.priorValues());
         this.gmmScale = c.gmmScales();
+        this.tauColumn = c.annealsTau();
         this.updater = segmentationUpdater;
         this.biasUpdater = segmentationUpdater;
     }
@@ -201,13 +204,15 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     public SDVariable defineLayer(SameDiff sd, SDVariable in, SDVariable labels, Map<String, SDVariable> p) {
         DataType dt = in.dataType();
         int k = segments(), n = box, px = n * n, r = residues();
-        InputLayout layout = new InputLayout(px, k, latentDim);
+        InputLayout layout = new InputLayout(px, k, latentDim, tauColumn);
 
         SDVariable dec = cols(sd, in, 0, layout.decoderWidth());
         SDVariable enc = cols(sd, in, layout.decoderWidth(), layout.condOffset());
         int o = layout.poseOffset();
         SDVariable ctf = cols(sd, in, layout.ctfOffset(), layout.ctfOffset() + px);
         int no = layout.noiseOffset(), bo = layout.betaOffset();
+        // τ: a constant, or this step's value from the input when the configuration anneals it ([B,1,1])
+        SDVariable tauNow = layout.hasTauColumn() ? sd.reshape(cols(sd, in, layout.tauOffset(), layout.tauOffset() + 1), -1, 1, 1) : null;
         SDVariable ones = sd.onesLike(cols(sd, in, 0, 1));                      // [B,1]
 
         // --- segmentation sample: one per image (means and stds in residues: the parameters times gmmScale)
@@ -243,7 +248,8 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
                 w = sd.onesLike(z);
             } else {
                 SDVariable logPi = sd.reshape(logSoftmax(sd, cols(sd, logits, g0, g0 + kp), 1), -1, 1, kp);
-                w = softmax(sd, z.mul(z).mul(-0.5).add(logPi).div(tau), 2);
+                SDVariable logits0 = z.mul(z).mul(-0.5).add(logPi);
+                w = softmax(sd, tauNow != null ? logits0.div(tauNow) : logits0.div(tau), 2);
             }
 
             SDVariable[] x = new SDVariable[3];
@@ -712,6 +718,8 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     public void setStart(double[] start) { this.start = start; }
     public double[] getPrior() { return prior; }
     public void setPrior(double[] prior) { this.prior = prior; }
+    public boolean isTauColumn() { return tauColumn; }
+    public void setTauColumn(boolean tauColumn) { this.tauColumn = tauColumn; }
     public double[] getGmmScale() { return gmmScale; }
     public void setGmmScale(double[] gmmScale) { this.gmmScale = gmmScale; }
 

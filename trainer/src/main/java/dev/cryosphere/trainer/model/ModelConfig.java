@@ -53,6 +53,9 @@ import java.util.List;
  * @param segmentationUnits units in which the optimiser holds the GMM's means and stds (parameters and per-image
  *                       draws): "residues" (the reference; also null, as in configurations written before this key) or
  *                       "segments" (one unit = the part's residues / K). See {@link #gmmScales()}.
+ * @param tauStart       optional segmentation temperature of the first epoch, annealed geometrically to {@code tau}
+ *                       over {@code tauEpochs} epochs; null = τ constant (the reference). See {@link #tauAt(int)}.
+ * @param tauEpochs      epochs of that annealing (null with tauStart null)
  */
 public record ModelConfig(int box, double apix, double sigma, double fStd,
                           int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden, double leakySlope,
@@ -63,7 +66,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                           GmmValues segmentationStart, GmmValues segmentationPrior,
                           Double lowPassAngstrom, Double inputMaskRadius,
                           int batchSize, int epochs, long seed, double latentStdInit,
-                          LrSchedule lrSchedule, String segmentationUnits) {
+                          LrSchedule lrSchedule, String segmentationUnits, Double tauStart, Integer tauEpochs) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -85,6 +88,10 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         if (latentDim < 1) throw new IllegalArgumentException("latentDim must be positive");
         if (parts == null || parts.isEmpty()) throw new IllegalArgumentException("at least one segmentation part is needed");
         if (!(tau > 0)) throw new IllegalArgumentException("tau must be positive");
+        if (tauStart != null && !(tauStart > 0 && Double.isFinite(tauStart)))
+            throw new IllegalArgumentException("tau_start must be positive and finite: " + tauStart);
+        if (tauStart != null && (tauEpochs == null || tauEpochs < 1))
+            throw new IllegalArgumentException("tau_epochs must be at least 1 with tau_start: " + tauEpochs);
         if (segmentationUnits != null && !UNITS.contains(segmentationUnits))
             throw new IllegalArgumentException("segmentation_units must be residues or segments: " + segmentationUnits);
         if (latentStdInit != 0 && !(latentStdInit > stdFloor))
@@ -112,7 +119,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                 Schedule.constant(0.1), Schedule.constant(0.1), 4.0, true,
                 Schedule.linear(), Schedule.linear(), Schedule.linear(), Schedule.cyclical(5, 0.5),
                 null, null, null, null,
-                128, 300, 0L, DEFAULT_LATENT_STD_INIT, null, null);
+                128, 300, 0L, DEFAULT_LATENT_STD_INIT, null, null, null, null);
     }
 
     /** The networks' learning rate in epoch {@code epoch} (0-based), after the schedule's decays. */
@@ -178,20 +185,37 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withParts(List<Part> parts) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
-                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withImage(int box, double apix, double sigma, double fStd) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+    }
+
+    /** Whether τ changes during training (then the graph reads it from the input, see {@link InputLayout}). */
+    @JsonIgnore
+    public boolean annealsTau() {
+        return tauStart != null;
+    }
+
+    /**
+     * The segmentation temperature in epoch {@code epoch} (0-based): tau_start·(tau/tau_start)^(epoch/tau_epochs) for
+     * the first tau_epochs epochs, then tau. Why anneal: at τ = 0.05 the weights are one-hot except within a few
+     * residues of a boundary, so only those residues' data reach the GMM and a domain lying inside one segment
+     * never pulls a boundary towards it; a soft start lets every residue's misfit move the segments.
+     */
+    public double tauAt(int epoch) {
+        if (tauStart == null || epoch >= tauEpochs) return tau;
+        return tauStart * Math.pow(tau / tauStart, (double) epoch / tauEpochs);
     }
 
     /** Units of the GMM's means and stds as the optimiser holds them: "residues" (the reference) or "segments". */
@@ -214,60 +238,67 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         return out;
     }
 
+    public ModelConfig withTauAnnealing(Double tauStart, Integer tauEpochs) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash,
+                klLatent, klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+    }
+
     public ModelConfig withSegmentationUnits(String segmentationUnits) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash,
                 klLatent, klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withTau(double tau) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withL2(double l2) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withFullClash(boolean fullClash) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent,
                 klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withLatentStdInit(double latentStdInit) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withSeed(long seed) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withEpochs(int epochs) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public ModelConfig withBatchSize(int batchSize) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
     }
 
     public String toJson() {

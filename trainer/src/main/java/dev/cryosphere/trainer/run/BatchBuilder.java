@@ -84,6 +84,7 @@ public final class BatchBuilder {
         float[] targets = config.lowPassAngstrom() == null ? null : new float[b * p];
         float[] noise = new float[b * l];
         float[] cond = new float[b * layout.condWidth()];
+        double tau = config.tauAt(epoch);
         for (int i = 0; i < b; i++) {
             Row r = rows.get(i);
             float[] img = encoderInput(r.image(), config);
@@ -93,7 +94,7 @@ public final class BatchBuilder {
             double[] gmm = new double[3 * k];
             for (int j = 0; j < gmm.length; j++) gmm[j] = rng.nextGaussian();
             double[] ctfGrid = new Ctf(r.ctf()).unshiftedGrid(config.box(), config.apix());
-            double[] row = layout.condRow(r.rotation(), r.originX(), r.originY(), ctfGrid, gmm, betas);
+            double[] row = layout.condRow(r.rotation(), r.originX(), r.originY(), ctfGrid, gmm, betas, tau);
             for (int j = 0; j < row.length; j++) cond[i * row.length + j] = (float) row[j];
         }
         INDArray img = Nd4j.create(images, new long[]{b, p}, DataType.FLOAT);

@@ -44,7 +44,7 @@ final class LossProbe {
     private static double scoreWith(ComputationGraph graph, MultiDataSet batch, ModelConfig config, double[] betas) {
         InputLayout layout = InputLayout.of(config);
         INDArray cond = batch.getFeatures(2).dup();
-        int off = layout.condWidth() - InputLayout.BETAS;
+        int off = layout.betaOffsetInCond();
         for (int i = 0; i < InputLayout.BETAS; i++) cond.getColumn(off + i).assign(betas[i]);
         MultiDataSet probe = new MultiDataSet(new INDArray[]{batch.getFeatures(0), batch.getFeatures(1), cond}, batch.getLabels());
         return graph.score(probe, false);

@@ -34,6 +34,8 @@ import java.util.List;
  * sigma: 2.0                  # Å, Gaussian width per residue
  * tau: 0.05                   # segmentation softmax temperature
  * segmentation_units: residues # units of the GMM means/stds for the optimiser: residues | segments (part length / K)
+ * tau_start:                  # optional: τ of the first epoch, annealed geometrically to tau over tau_epochs epochs
+ * tau_epochs:
  * low_pass:                   # Å: hard low-pass of the loss target (the observed image), |k| < 1/low_pass; none by default
  * input_mask_radius:          # circular mask on the images (encoder input and loss target), radius as a fraction of
  *                             # half the box (1 = inscribed circle); none by default
@@ -82,6 +84,8 @@ public final class RunConfig {
     public Double sigma = 2.0;
     public Double tau = 0.05;
     public String segmentationUnits = "residues";
+    public Double tauStart;
+    public Integer tauEpochs;
     public Double lowPass;
     public Double inputMaskRadius;
     public Integer batchSize = 128;
@@ -244,6 +248,10 @@ public final class RunConfig {
         positiveFinite(sigma, "sigma", source);
         positiveFinite(tau, "tau", source);
         positiveFinite(clashCutoff, "clash_cutoff", source);
+        if (tauStart != null || tauEpochs != null) {          // an annealing needs both
+            positiveFinite(tauStart, "tau_start", source);
+            atLeastOne(tauEpochs, "tau_epochs", source);
+        }
         notNegative(l2, "l2", source);
         notNegative(continuity, "continuity", source);
         notNegative(clash, "clash", source);
@@ -330,7 +338,7 @@ public final class RunConfig {
                     schedule(klStds, "kl_stds", source), schedule(klProportions, "kl_proportions", source),
                     start, prior, optionalPositive(lowPass, "low_pass", source),
                     optionalPositive(inputMaskRadius, "input_mask_radius", source), batchSize, epochs, seed, latentStdInit,
-                    scheduler == null ? null : scheduler.toSchedule(source), units(segmentationUnits, source));
+                    scheduler == null ? null : scheduler.toSchedule(source), units(segmentationUnits, source), tauStart, tauStart == null ? null : tauEpochs);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InputException(source, "configuration", String.valueOf(e.getMessage()));
         }

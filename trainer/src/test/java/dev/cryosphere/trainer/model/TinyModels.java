@@ -61,7 +61,7 @@ final class TinyModels {
             for (int i = 0; i < c.latentDim(); i++) latent[b][i] = rng.nextGaussian();
             for (int i = 0; i < c.pixels(); i++) image[b][i] = rng.nextGaussian();
             double[] grid = ctfs[b] == null ? null : InputLayout.ctfGrid(ctfs[b], c.box(), c.apix());
-            cond[b] = layout.condRow(rotations[b], origins[b][0], origins[b][1], grid, gmmNoise[b], betas);
+            cond[b] = layout.condRow(rotations[b], origins[b][0], origins[b][1], grid, gmmNoise[b], betas, c.tauAt(0));
         }
         return new INDArray[]{Nd4j.create(image).castTo(dt), Nd4j.create(latent).castTo(dt), Nd4j.create(cond).castTo(dt)};
     }

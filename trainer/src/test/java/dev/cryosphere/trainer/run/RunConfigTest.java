@@ -93,6 +93,20 @@ class RunConfigTest {
     }
 
     @Test
+    void tauAnnealingNeedsBothKeys() throws Exception {
+        ModelConfig c = config("tau_start: 0.5\ntau_epochs: 10\n");
+        assertTrue(c.annealsTau());
+        assertEquals(0.5, c.tauAt(0), 1e-15);
+        assertEquals(0.05, c.tauAt(10), 0);
+        assertFalse(config("tau: 0.1\n").annealsTau());
+        InputException e = assertThrows(InputException.class, () -> config("tau_epochs: 10\n"));
+        assertTrue(e.getMessage().contains("tau_start"), e.getMessage());
+        e = assertThrows(InputException.class, () -> config("tau_start: 0.5\n"));
+        assertTrue(e.getMessage().contains("tau_epochs"), e.getMessage());
+        assertThrows(InputException.class, () -> config("tau_start: 0\ntau_epochs: 3\n"));
+    }
+
+    @Test
     void schedulerDecaysTheChosenRatesAfterEachMilestone() throws Exception {
         ModelConfig c = config("lr_networks: 1.0e-3\nlr_segmentation: 1.0e-2\n"
                 + "scheduler: {milestones: [15, 25], decay: 0.1, groups: [segmentation]}\n");
