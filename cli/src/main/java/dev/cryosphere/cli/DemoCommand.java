@@ -74,9 +74,11 @@ public final class DemoCommand implements Callable<Integer> {
             step("fsc", closedMap.toString(), openMap.toString(), "--out", dir.resolve("volumes/fsc_min_vs_max.csv").toString());
             // a short training run (a real one is 300 epochs): shows the run folder, metrics and checkpoints
             Path trainConfig = dir.resolve("train.yaml");
-            Files.writeString(trainConfig, String.join("\n", "segments: 4", "latent_dim: 8", "batch_size: 64",
+            Files.writeString(trainConfig, String.join("\n", "segments: 8", "latent_dim: 8", "batch_size: 64",
                     "epochs: " + epochs, "lr_networks: 1.0e-3", "lr_segmentation: 3.0e-2",
-                    // the segmentation recipe that learns from the data (README, "Learning the segmentation")
+                    // the segmentation recipe that learns from the data (README, "Learning the segmentation"):
+                    // over-segmented, the GMM in segment lengths, a nearly fixed start moved by the data alone
+                    "segmentation_units: segments",
                     "segmentation_start: {means_stds: 0.01, stds_stds: 0.01, proportions_stds: 0.01}",
                     "kl_means: constant:0", "kl_stds: constant:0", "kl_proportions: constant:0",
                     "scheduler: {milestones: [15, 25], decay: 0.1, groups: [segmentation]}", ""));
