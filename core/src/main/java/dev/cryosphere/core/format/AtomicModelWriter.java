@@ -139,7 +139,7 @@ final class AtomicModelWriter {
         Path target = out.toAbsolutePath();
         Path dir = target.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = dev.cryosphere.core.util.AtomicOutput.siblingTempFile(target);
         try {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII)) {
                 w.write(text);

@@ -45,9 +45,8 @@ public final class MrcStackWriter implements AutoCloseable {
         this.pixelSize = pixelSize;
         this.volume = volume;
         this.origin = origin.clone();
-        Path dir = target.toAbsolutePath().getParent();
         // same directory so the final rename stays on one file system (atomic)
-        this.temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        this.temp = dev.cryosphere.core.util.AtomicOutput.siblingTempFile(target);
         this.channel = FileChannel.open(temp, StandardOpenOption.WRITE);
         this.buf = ByteBuffer.allocate(4 * nx * ny).order(ByteOrder.LITTLE_ENDIAN);
         channel.write(ByteBuffer.allocate(MrcHeader.SIZE), 0);  // placeholder, patched on close

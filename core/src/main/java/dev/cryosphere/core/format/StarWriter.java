@@ -42,7 +42,7 @@ public final class StarWriter {
         Path dir = target.getParent();
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            Path tmp = dev.cryosphere.core.util.AtomicOutput.siblingTempFile(target);
             try {
                 try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                     writeOptics(w, groups);

@@ -46,6 +46,24 @@ public final class AtomicOutput implements AutoCloseable {
         return new AtomicOutput(target, false, overwrite);
     }
 
+    /**
+     * A new empty hidden file beside {@code target} to write and then rename onto it, created with the default
+     * permissions (the user's umask), which the rename keeps. Why not {@link Files#createTempFile}: it creates 0600, so
+     * a map or STAR file written for a lab's shared project folder would be unreadable to the rest of the group.
+     */
+    public static Path siblingTempFile(Path target) throws IOException {
+        Path t = target.toAbsolutePath();
+        Path dir = t.getParent();
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("." + t.getFileName() + "." + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) throw e;
+            }
+        }
+    }
+
     /** Where to write now (the temporary location). */
     public Path path() { return temp; }
 
