@@ -77,6 +77,8 @@ public final class SparkEpochs implements AutoCloseable {
     /** The job group of the epoch now running (null between epochs): cancelled when an executor is lost. */
     private volatile String running;
     private volatile String lostExecutor;
+    /** An executor lost while no epoch ran (between epochs): the mesh has lost a member before the next epoch starts. */
+    private volatile String lostBetweenEpochs;
     private final org.apache.spark.scheduler.SparkListener lossWatch;
 
     public SparkEpochs(String masterUrl, SparkSettings settings, ModelConfig config, DatasetReader data) {
@@ -100,7 +102,11 @@ public final class SparkEpochs implements AutoCloseable {
             @Override
             public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved e) {
                 String group = running;
-                if (group == null) return;
+                if (group == null) {
+                    // the next epoch's job would wait forever for the lost member; epoch() switches before it starts
+                    lostBetweenEpochs = e.executorId() + " (" + e.reason() + ")";
+                    return;
+                }
                 lostExecutor = e.executorId() + " (" + e.reason() + ")";
                 System.err.printf(Locale.ROOT, "train: executor %s lost during the epoch; cancelling it to redo it%n", lostExecutor);
                 jsc.cancelJobGroup(group);
@@ -157,7 +163,17 @@ public final class SparkEpochs implements AutoCloseable {
             String group = "cryosphere-train-epoch-" + (epoch + 1) + "-" + attempt;
             jsc.setJobGroup(group, "cryosphere train: epoch " + (epoch + 1) + (attempt > 0 ? " (retry " + attempt + ")" : ""), true);
             lostExecutor = null;
-            running = group;
+            running = group;      // from here on a lost executor cancels this epoch (lossWatch)
+            String gone = lostBetweenEpochs;
+            lostBetweenEpochs = null;
+            if (gone != null && master instanceof SharedTrainingMaster) {
+                // measured: an executor killed just after an epoch, before the next job, left the next epoch's retried
+                // task waiting forever on the gradient-sharing mesh, since no epoch was running to cancel
+                System.err.printf(Locale.ROOT, "train: executor %s was lost between epochs; the rest of the run uses "
+                        + "parameter averaging (every %d steps)%n", gone, settings.averagingFrequency());
+                net = null;
+                master = averaging();
+            }
             try {
                 return attempt(graph, epoch, betas);
             } catch (Exception e) {   // SparkException is checked, thrown undeclared by Scala code
