@@ -168,7 +168,10 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         for (int i = 0; i < PARAMS.length; i++) {
             double[] v = new double[k];
             System.arraycopy(start, i * k, v, 0, k);
-            if (scaled(i)) for (int j = 0; j < k; j++) v[j] /= gmmScaleOrOnes()[j];
+            if (scaled(i)) {
+                double[] scale = gmmScaleOrOnes();
+                for (int j = 0; j < k; j++) v[j] /= scale[j];
+            }
             INDArray target = params.get(PARAMS[i]);
             target.assign(Nd4j.create(v, new long[]{1, k}, target.dataType()));
         }
@@ -734,5 +737,20 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     /** Whether parameter {@code i} of {@link #PARAMS} (means/stds means and stds) is held in scaled units. */
     public static boolean scaled(int i) {
         return i < 4;
+    }
+
+    /** Parameter {@code i} of {@link #PARAMS} as stored by the optimiser → in residues (the inverse of the start's scaling). */
+    public double[] inResidues(int i, double[] stored) {
+        double[] out = stored.clone();
+        if (scaled(i)) {
+            double[] scale = gmmScaleOrOnes();
+            for (int j = 0; j < out.length; j++) out[j] *= scale[j];
+        }
+        return out;
+    }
+
+    /** The six GMM parameter names, in {@link #PARAMS} order (for reading them out of a graph). */
+    public static java.util.List<String> paramNames() {
+        return java.util.List.of(PARAMS);
     }
 }

@@ -101,12 +101,10 @@ public final class TrainedModel {
     /** The GMM variational parameters held by a graph's loss layer. */
     public static ModelConfig.GmmValues gmmOf(ComputationGraph graph) {
         double[][] v = new double[6][];
-        String[] names = {"meansMeans", "meansStds", "stdsMeans", "stdsStds", "propMeans", "propStds"};
-        double[] scale = ((dev.cryosphere.trainer.model.CryoSphereLossLayer) graph.getLayer(CryoSphereGraph.LOSS).conf().getLayer()).gmmScaleOrOnes();
-        for (int i = 0; i < 6; i++) {
-            v[i] = graph.getParam(CryoSphereGraph.LOSS + "_" + names[i]).toDoubleVector();
-            if (dev.cryosphere.trainer.model.CryoSphereLossLayer.scaled(i)) for (int j = 0; j < v[i].length; j++) v[i][j] *= scale[j];
-        }
+        var layer = (dev.cryosphere.trainer.model.CryoSphereLossLayer) graph.getLayer(CryoSphereGraph.LOSS).conf().getLayer();
+        var names = dev.cryosphere.trainer.model.CryoSphereLossLayer.paramNames();
+        for (int i = 0; i < 6; i++)
+            v[i] = layer.inResidues(i, graph.getParam(CryoSphereGraph.LOSS + "_" + names.get(i)).toDoubleVector());
         return new ModelConfig.GmmValues(v[0], v[1], v[2], v[3], v[4], v[5]);
     }
 

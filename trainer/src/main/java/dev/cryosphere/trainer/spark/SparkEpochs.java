@@ -166,33 +166,33 @@ public final class SparkEpochs implements AutoCloseable {
             running = group;      // from here on a lost executor cancels this epoch (lossWatch)
             String gone = lostBetweenEpochs;
             lostBetweenEpochs = null;
-            if (gone != null && master instanceof SharedTrainingMaster) {
-                // measured: an executor killed just after an epoch, before the next job, left the next epoch's retried
-                // task waiting forever on the gradient-sharing mesh, since no epoch was running to cancel
-                System.err.printf(Locale.ROOT, "train: executor %s was lost between epochs; the rest of the run uses "
-                        + "parameter averaging (every %d steps)%n", gone, settings.averagingFrequency());
-                net = null;
-                master = averaging();
-            }
+            // measured: an executor killed just after an epoch, before the next job, left the next epoch's retried task
+            // waiting forever on the gradient-sharing mesh, since no epoch was running to cancel
+            if (gone != null) leaveGradientSharing("executor " + gone + " was lost between epochs");
             try {
                 return attempt(graph, epoch, betas);
             } catch (Exception e) {   // SparkException is checked, thrown undeclared by Scala code
                 last = e;
                 net = null;
-                if (master instanceof SharedTrainingMaster) {
-                    // the gradient-sharing mesh lost a member and cannot re-form in this driver: go on with parameter
-                    // averaging (plain Spark tasks: lost executors are simply retried)
-                    System.err.printf(Locale.ROOT, "train: gradient sharing lost a member%s; the rest of the run uses "
-                            + "parameter averaging (every %d steps)%n", lostExecutor == null ? "" : " (executor " + lostExecutor + ")",
-                            settings.averagingFrequency());
-                    master = averaging();
-                }
+                leaveGradientSharing("gradient sharing lost a member" + (lostExecutor == null ? "" : " (executor " + lostExecutor + ")"));
             } finally {
                 running = null;
                 jsc.clearJobGroup();
             }
         }
         throw new IllegalStateException("epoch " + (epoch + 1) + " failed " + (settings.epochRetries() + 1) + " times on the cluster", last);
+    }
+
+    /**
+     * The gradient-sharing mesh lost a member and cannot re-form in this driver: the rest of the run uses parameter
+     * averaging (plain Spark tasks, so lost executors are simply retried). No-op when already averaging.
+     */
+    private void leaveGradientSharing(String why) {
+        if (!(master instanceof SharedTrainingMaster)) return;
+        System.err.printf(Locale.ROOT, "train: %s; the rest of the run uses parameter averaging (every %d steps)%n",
+                why, settings.averagingFrequency());
+        net = null;
+        master = averaging();
     }
 
     private Outcome attempt(ComputationGraph graph, int epoch, double[] betas) {
