@@ -134,7 +134,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         for (int s = 0; s < total; s++) {
             long c0 = cpuNanos();
             long t0 = System.nanoTime();
-            MultiDataSet mds = builder.build(rowSets.get(s % pools), seed, 1, s, betas);
+            MultiDataSet mds = builder.build(rowSets.get(s % pools), seed, 1, s, 1.0);
             long t1 = System.nanoTime();
             lastScore = Trainer.guardedFit(graph, mds);
             long t2 = System.nanoTime();
@@ -156,7 +156,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench-train: step times (s):%s%n", each);
         if (probe) {
             long t0 = System.nanoTime();
-            double corr = Trainer.probe(graph, builder.build(rowSets.get(0), seed, 1, 0, betas), config, betas)[0];
+            double corr = Trainer.probe(graph, builder.build(rowSets.get(0), seed, 1, 0, 1.0), config, betas)[0];
             System.out.printf(Locale.ROOT, "bench-train: loss probe (per epoch): %.3f s (correlation %.4f)%n",
                     (System.nanoTime() - t0) / 1e9, corr);
         }

@@ -1,7 +1,9 @@
 package dev.cryosphere.cli;
 
 import dev.cryosphere.core.util.AtomicOutput;
+import dev.cryosphere.trainer.model.ModelConfig;
 import dev.cryosphere.trainer.run.RunConfig;
+import dev.cryosphere.trainer.run.RunLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +43,7 @@ import java.util.concurrent.Callable;
                 "                                   (the default with the bundled structure)",
                 "        or {conformations: [a.pdb, b.pdb]}   base = the first; no structure",
                 "      n_particles: 1000   box: 64 (px)   apix: 2.0 (Å)   snr: 0.1   seed: 0",
-                "      epochs: N                    default: the train config's (300)",
+                "      epochs: N                    default: the train config's (80000 images)",
                 "      train: run.yaml              train config (see train --help), or",
                 "             {segments: 4, ...}    the same keys inline",
                 "      master: local[*]             Spark master of ingest, train, evaluate",
@@ -169,13 +171,16 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (e.trainFile() != null) Files.copy(e.trainFile(), config);
             else if (e.trainInline() != null) BenchmarkSpec.YAML.writeValue(config.toFile(), e.trainInline());
             else Files.writeString(config, "{}\n");
-            if (row.epochs == null) row.epochs = RunConfig.read(config).epochs;
+            RunConfig.read(config);    // checked before the stage runs
             a = new ArrayList<>(List.of("train", "--data", ds.toString(), "--structure", sim.resolve("base.pdb").toString(),
                     "--out", run.toString(), "--config", config.toString()));
             if (e.epochs() != null) a.addAll(List.of("--epochs", String.valueOf(e.epochs())));
             if (!e.trainHasSeed()) a.addAll(List.of("--seed", String.valueOf(e.seed())));
             if (!e.trainMaster().equals("jvm")) a.addAll(List.of("--master", e.trainMaster()));
             row.train = stage(tag, stage, a);
+            // the epochs trained: the settings may give the length in images or steps, which the run resolved
+            if (row.epochs == null)
+                row.epochs = ModelConfig.fromJson(Files.readString(new RunLayout(run).configJson())).epochs();
 
             stage = "evaluate";
             long te = System.nanoTime();

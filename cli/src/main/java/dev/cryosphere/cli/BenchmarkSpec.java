@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  *     apix: 2.0                      # Å/px
  *     snr: 0.1
  *     seed: 0                        # simulation, training (unless the train config has one) and k-means seed
- *     epochs: 20                     # default: the train config's (300)
+ *     epochs: 20                     # default: the train config's (80000 images)
  *     train: run.yaml                # a train config file, or the config inline as a map
  *     master: local[2]               # Spark master of ingest, training and evaluate (spark://host:7077, yarn, ...)
  *     train_master: jvm              # default: master; jvm = train in one JVM on the driver

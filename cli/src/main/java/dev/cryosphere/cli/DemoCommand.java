@@ -72,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
             step("volume", "--structure", sim.resolve("conformations/hinge_max.pdb").toString(), "--box", "64", "--apix", "2.0",
                     "--out", openMap.toString());
             step("fsc", closedMap.toString(), openMap.toString(), "--out", dir.resolve("volumes/fsc_min_vs_max.csv").toString());
-            // a short training run (a real one is 300 epochs): shows the run folder, metrics and checkpoints
+            // a short training run (the default is 80,000 images): shows the run folder, metrics and checkpoints
             Path trainConfig = dir.resolve("train.yaml");
             Files.writeString(trainConfig, String.join("\n", "segments: 8", "latent_dim: 8", "batch_size: 64",
                     "epochs: " + epochs, "lr_networks: 1.0e-3", "lr_segmentation: 3.0e-2",

@@ -133,6 +133,28 @@ class TrainCommandTest {
         assertEquals(1e-12, Double.parseDouble(sparkMetrics.get(2).split(",")[col]), 1e-18);
     }
 
+    /**
+     * A milestone given in images falls inside an epoch: the GMM still moves in the first half of epoch 2 and is frozen
+     * from the milestone on (the schedules follow the progress within the epoch, so a run of a few long epochs
+     * anneals as one of many short ones does).
+     */
+    @Test
+    void aMilestoneInImagesTakesEffectInsideTheEpoch() throws Exception {
+        long count = dev.cryosphere.core.dataset.DatasetReader.open(data.toAbsolutePath().toString()).count();
+        Path scheduled = dir.resolve("mid-epoch.yaml");
+        TinyDataset.writeConfig(scheduled, 3, "scheduler: {milestones: [" + (count + count / 2)
+                + " images], decay: 1.0e-9, groups: [segmentation]}\n");
+        Path run = dir.resolve("sched-mid");
+        Cli c = Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out", run.toString(),
+                "--config", scheduled.toString());
+        assertEquals(0, c.exitCode(), c.err());
+        RunLayout l = new RunLayout(run);
+        List<INDArray> gmm = new ArrayList<>();
+        for (int e = 1; e <= 3; e++) gmm.add(Checkpoints.loadGraph(l, e).getParam("loss_meansMeans").dup());
+        assertNotEquals(gmm.get(0), gmm.get(1), "the GMM moves in the first half of epoch 2");
+        assertEquals(gmm.get(1), gmm.get(2), "and is frozen from the milestone (epoch 1.5) on");
+    }
+
     @Test
     void nonFiniteLossStopsWithEpochBatchAndTermAndKeepsTheLastGoodCheckpoint() {
         Path run = dir.resolve("poisoned");

@@ -6,21 +6,21 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 
 /**
- * Step decay of a learning rate keyed by the {@link TrainingClock}'s epoch (0-based): base · decay^(number of milestones
- * ≤ epoch), the reference's MultiStepLR stepped once per epoch. Carried inside the updater's configuration, so every
+ * Step decay of a learning rate keyed by the {@link TrainingClock}'s progress t (epochs): base · decay^(number of
+ * milestones ≤ t); with whole-epoch milestones the reference's MultiStepLR stepped once per epoch. Carried inside the updater's configuration, so every
  * replica (driver, Spark workers) evaluates it against the clock of its own JVM.
  */
 public final class ClockedStepSchedule implements ISchedule {
     private static final long serialVersionUID = 1L;
 
     @JsonProperty private double base;
-    @JsonProperty private int[] milestones;
+    @JsonProperty private double[] milestones;
     @JsonProperty private double decay;
 
     /** For JSON. */
     private ClockedStepSchedule() {}
 
-    public ClockedStepSchedule(double base, int[] milestones, double decay) {
+    public ClockedStepSchedule(double base, double[] milestones, double decay) {
         this.base = base;
         this.milestones = milestones.clone();
         this.decay = decay;
@@ -28,9 +28,9 @@ public final class ClockedStepSchedule implements ISchedule {
 
     @Override
     public double valueAt(int iteration, int epoch) {
-        int e = TrainingClock.epochOr(epoch);
+        double t = TrainingClock.progressOr(epoch);
         double v = base;
-        for (int m : milestones) if (m <= e) v *= decay;
+        for (double m : milestones) if (m <= t) v *= decay;
         return v;
     }
 

@@ -53,9 +53,14 @@ import java.util.List;
  * @param segmentationUnits units in which the optimiser holds the GMM's means and stds (parameters and per-image
  *                       draws): "residues" (the reference; also null, as in configurations written before this key) or
  *                       "segments" (one unit = the part's residues / K). See {@link #gmmScales()}.
- * @param tauStart       optional segmentation temperature of the first epoch, annealed geometrically to {@code tau}
- *                       over {@code tauEpochs} epochs; null = τ constant (the reference). See {@link #tauAt(int)}.
- * @param tauEpochs      epochs of that annealing (null with tauStart null)
+ * @param tauStart       optional segmentation temperature at the start, annealed geometrically to {@code tau}
+ *                       over {@code tauEpochs} epochs; null = τ constant (the reference). See {@link #tauAt(double)}.
+ * @param tauEpochs      length of that annealing in epochs, fractions allowed (null with tauStart null)
+ *
+ * <p>Time in this record is in epochs (dataset passes), fractions allowed: the trainer evaluates every schedule at
+ * its progress t = epoch + fraction of the epoch done, before every step. Settings given in images or optimiser steps
+ * ({@code RunConfig}) arrive here converted with the dataset's size, so a schedule does on 200,000 particles what it
+ * does on 2,000 per image seen.
  */
 public record ModelConfig(int box, double apix, double sigma, double fStd,
                           int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden, double leakySlope,
@@ -66,7 +71,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                           GmmValues segmentationStart, GmmValues segmentationPrior,
                           Double lowPassAngstrom, Double inputMaskRadius,
                           int batchSize, int epochs, long seed, double latentStdInit,
-                          LrSchedule lrSchedule, String segmentationUnits, Double tauStart, Integer tauEpochs) {
+                          LrSchedule lrSchedule, String segmentationUnits, Double tauStart, Double tauEpochs) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -90,8 +95,8 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         if (!(tau > 0)) throw new IllegalArgumentException("tau must be positive");
         if (tauStart != null && !(tauStart > 0 && Double.isFinite(tauStart)))
             throw new IllegalArgumentException("tau_start must be positive and finite: " + tauStart);
-        if (tauStart != null && (tauEpochs == null || tauEpochs < 1))
-            throw new IllegalArgumentException("tau_epochs must be at least 1 with tau_start: " + tauEpochs);
+        if (tauStart != null && (tauEpochs == null || !(tauEpochs > 0) || !Double.isFinite(tauEpochs)))
+            throw new IllegalArgumentException("tau_epochs must be positive with tau_start: " + tauEpochs);
         if (segmentationUnits != null && !UNITS.contains(segmentationUnits))
             throw new IllegalArgumentException("segmentation_units must be residues or segments: " + segmentationUnits);
         if (latentStdInit != 0 && !(latentStdInit > stdFloor))
@@ -122,14 +127,14 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                 128, 300, 0L, DEFAULT_LATENT_STD_INIT, null, null, null, null);
     }
 
-    /** The networks' learning rate in epoch {@code epoch} (0-based), after the schedule's decays. */
-    public double lrNetworks(int epoch) {
-        return lrSchedule == null || !lrSchedule.networks() ? lrNetworks : lrNetworks * lrSchedule.factor(epoch);
+    /** The networks' learning rate at progress {@code t} (epochs, 0 = start), after the schedule's decays. */
+    public double lrNetworks(double t) {
+        return lrSchedule == null || !lrSchedule.networks() ? lrNetworks : lrNetworks * lrSchedule.factor(t);
     }
 
-    /** The segmentation's learning rate in epoch {@code epoch} (0-based), after the schedule's decays. */
-    public double lrSegmentation(int epoch) {
-        return lrSchedule == null || !lrSchedule.segmentation() ? lrSegmentation : lrSegmentation * lrSchedule.factor(epoch);
+    /** The segmentation's learning rate at progress {@code t} (epochs, 0 = start), after the schedule's decays. */
+    public double lrSegmentation(double t) {
+        return lrSchedule == null || !lrSchedule.segmentation() ? lrSegmentation : lrSegmentation * lrSchedule.factor(t);
     }
 
     /**
@@ -137,25 +142,29 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
      * after {@code m} epochs for each milestone m, the learning rates of the chosen groups are multiplied by
      * {@code decay}. The reference decays both groups; {@code networks}/{@code segmentation} choose.
      */
-    public record LrSchedule(List<Integer> milestones, double decay, boolean networks, boolean segmentation) {
+    public record LrSchedule(List<Double> milestones, double decay, boolean networks, boolean segmentation) {
         public LrSchedule {
             milestones = List.copyOf(milestones);
             if (milestones.isEmpty()) throw new IllegalArgumentException("scheduler.milestones is empty");
-            for (int m : milestones) if (m < 1) throw new IllegalArgumentException("scheduler.milestones must be >= 1: " + m);
+            for (double m : milestones)
+                if (!(m > 0) || !Double.isFinite(m)) throw new IllegalArgumentException("scheduler.milestones must be positive: " + m);
             if (!(decay > 0 && decay <= 1)) throw new IllegalArgumentException("scheduler.decay must be in (0, 1]: " + decay);
             if (!networks && !segmentation) throw new IllegalArgumentException("scheduler.groups is empty");
         }
 
-        /** decay^(number of milestones ≤ epoch), epoch 0-based. */
-        public double factor(int epoch) {
+        /**
+         * decay^(number of milestones ≤ t), t the progress in epochs. With whole-epoch milestones this is the
+         * reference's MultiStepLR stepped once per epoch (t ≥ m exactly when the 0-based epoch is ≥ m).
+         */
+        public double factor(double t) {
             double f = 1;
-            for (int m : milestones) if (m <= epoch) f *= decay;
+            for (double m : milestones) if (m <= t) f *= decay;
             return f;
         }
 
-        /** DL4J's schedule of a base learning rate: its value from each milestone on, keyed by the trainer's 0-based epoch. */
+        /** DL4J's schedule of a base learning rate: its value from each milestone on, keyed by the trainer's progress. */
         public org.nd4j.linalg.schedule.ISchedule of(double base) {
-            return new ClockedStepSchedule(base, milestones.stream().mapToInt(Integer::intValue).toArray(), decay);
+            return new ClockedStepSchedule(base, milestones.stream().mapToDouble(Double::doubleValue).toArray(), decay);
         }
     }
 
@@ -208,14 +217,14 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
     }
 
     /**
-     * The segmentation temperature in epoch {@code epoch} (0-based): tau_start·(tau/tau_start)^(epoch/tau_epochs) for
-     * the first tau_epochs epochs, then tau. Why anneal: at τ = 0.05 the weights are one-hot except within a few
+     * The segmentation temperature at progress {@code t} (epochs): tau_start·(tau/tau_start)^(t/tau_epochs) for
+     * t &lt; tau_epochs, then tau. Why anneal: at τ = 0.05 the weights are one-hot except within a few
      * residues of a boundary, so only those residues' data reach the GMM and a domain lying inside one segment
      * never pulls a boundary towards it; a soft start lets every residue's misfit move the segments.
      */
-    public double tauAt(int epoch) {
-        if (tauStart == null || epoch >= tauEpochs) return tau;
-        return tauStart * Math.pow(tau / tauStart, (double) epoch / tauEpochs);
+    public double tauAt(double t) {
+        if (tauStart == null || t >= tauEpochs) return tau;
+        return tauStart * Math.pow(tau / tauStart, t / tauEpochs);
     }
 
     /** Units of the GMM's means and stds as the optimiser holds them: "residues" (the reference) or "segments". */
@@ -238,7 +247,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         return out;
     }
 
-    public ModelConfig withTauAnnealing(Double tauStart, Integer tauEpochs) {
+    public ModelConfig withTauAnnealing(Double tauStart, Double tauEpochs) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash,
                 klLatent, klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
@@ -346,8 +355,10 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
     }
 
     /**
-     * A loss weight as a function of the epoch, as the reference's compute_beta_schedule: constant (beta),
-     * linear min(epoch/M, 1) with M = epochs/2 when m is 0, or cyclical with M cycles and ratio R.
+     * A loss weight as a function of the progress t (epochs), as the reference's compute_beta_schedule: constant
+     * (beta), linear min(t/M, 1) with M = epochs/2 when m is 0, or cyclical with M cycles and ratio R. At whole epochs
+     * the values are the reference's; between them they follow t instead of holding the epoch's value, so a run of
+     * one long epoch still ramps.
      */
     public record Schedule(String type, double beta, int m, double r) {
         public Schedule {
@@ -361,19 +372,22 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
 
         public static Schedule cyclical(int m, double r) { return new Schedule("cyclical", 1, m, r); }
 
-        /** The weight at {@code epoch} (0-based) of a run of {@code epochs} epochs. */
-        public double value(int epoch, int epochs) {
+        /** The weight at progress {@code t} (epochs, 0 = start) of a run of {@code epochs} epochs. */
+        public double value(double t, int epochs) {
             switch (type) {
                 case "constant":
                     return beta;
                 case "linear": {
-                    int mm = m > 0 ? m : Math.max(1, epochs / 2);
-                    return Math.min((double) epoch / mm, 1.0);
+                    // half the run: the reference's whole epochs (epochs // 2), or half of a one-epoch run
+                    double mm = m > 0 ? m : epochs >= 2 ? epochs / 2 : 0.5 * epochs;
+                    return Math.min(t / mm, 1.0);
                 }
                 default: {
                     double period = (double) epochs / m;
-                    double t = (epoch % (int) Math.ceil(period)) / period;
-                    return t < r ? t / r : 1.0;
+                    // the reference's whole-epoch cycle length ceil(period); a cycle shorter than an epoch stays as it is
+                    double cycle = period >= 1 ? Math.ceil(period) : period;
+                    double phase = (t % cycle) / period;
+                    return phase < r ? phase / r : 1.0;
                 }
             }
         }

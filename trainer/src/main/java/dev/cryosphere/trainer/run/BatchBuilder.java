@@ -69,22 +69,30 @@ public final class BatchBuilder {
     /** One dataset row as the batch builder needs it. */
     public record Row(long particleIndex, float[] image, double[] rotation, double originX, double originY, CtfParams ctf) {}
 
-    /** The six loss weights of an epoch, in {@link InputLayout} order. */
-    public double[] betas(int epoch) {
+    /** The six loss weights at progress {@code t} (epochs, fractions allowed), in {@link InputLayout} order. */
+    public double[] betas(double t) {
         int n = config.epochs();
-        return new double[]{config.klLatent().value(epoch, n), config.klMeans().value(epoch, n),
-                config.klStds().value(epoch, n), config.klProportions().value(epoch, n),
-                config.continuity().value(epoch, n), config.clash().value(epoch, n)};
+        return new double[]{config.klLatent().value(t, n), config.klMeans().value(t, n),
+                config.klStds().value(t, n), config.klProportions().value(t, n),
+                config.continuity().value(t, n), config.clash().value(t, n)};
     }
 
-    public MultiDataSet build(List<Row> rows, long seed, int epoch, long batch, double[] betas) {
+    /**
+     * The batch {@code batch} of epoch {@code epoch}, taken at progress {@code t} (epochs: the epoch plus the fraction
+     * of it done): the loss weights and τ of every schedule are those at t.
+     */
+    public MultiDataSet build(List<Row> rows, long seed, int epoch, long batch, double t) {
+        return build(rows, seed, epoch, batch, betas(t), config.tauAt(t));
+    }
+
+    /** As {@link #build(List, long, int, long, double)} with the loss weights and τ given. */
+    public MultiDataSet build(List<Row> rows, long seed, int epoch, long batch, double[] betas, double tau) {
         int b = rows.size(), p = config.pixels(), l = config.latentDim(), k = config.segments();
         Random rng = new Random(mix(seed, epoch, batch));
         float[] images = new float[b * p];
         float[] targets = config.lowPassAngstrom() == null ? null : new float[b * p];
         float[] noise = new float[b * l];
         float[] cond = new float[b * layout.condWidth()];
-        double tau = config.tauAt(epoch);
         for (int i = 0; i < b; i++) {
             Row r = rows.get(i);
             float[] img = encoderInput(r.image(), config);

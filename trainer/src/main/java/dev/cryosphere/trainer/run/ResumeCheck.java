@@ -27,7 +27,8 @@ final class ResumeCheck {
     /** ModelConfig fields that do not come from the YAML (the dataset's box, pixel size, normalisation) or may change. */
     private static final Set<String> NOT_COMPARED = Set.of("box", "apix", "fStd", "epochs");
 
-    static void requireSameSettings(Trainer.Options o, RunLayout run, ModelConfig recorded, RunConfig given, int checkpointEvery) {
+    static void requireSameSettings(Trainer.Options o, RunLayout run, ModelConfig recorded, RunConfig given, int checkpointEvery,
+                                    long images) {
         List<String> keys = new ArrayList<>(), diffs = new ArrayList<>();
         AtomicModel base = null;
         Path copy = run.baseStructure().orElse(null);
@@ -45,7 +46,7 @@ final class ResumeCheck {
             if (o.seed() != null) given.seed = o.seed();
             if (copy != null) base = AtomicModel.read(copy);
             if (base != null) {
-                ModelConfig now = given.toModelConfig(recorded.box(), recorded.apix(), recorded.fStd(), base, o.configFile());
+                ModelConfig now = given.toModelConfig(recorded.box(), recorded.apix(), recorded.fStd(), base, images, o.configFile());
                 JsonNode a = json(recorded), b = json(now);
                 for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
                     String f = it.next();

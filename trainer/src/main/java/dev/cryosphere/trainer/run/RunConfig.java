@@ -1,5 +1,6 @@
 package dev.cryosphere.trainer.run;
 
+import com.fasterxml.jackson.annotation.JsonMerge;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -21,10 +22,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The user's training configuration (YAML, snake_case keys), every key optional with the reference's default.
- * Unknown keys are errors naming the key, so a typo never silently trains with a default.
+ * The user's training configuration (YAML, snake_case keys), every key optional. Keys left out take the value of the
+ * preset ({@code preset: default}, or {@code preset: reference} for the published cryoSPHERE settings). Unknown keys are
+ * errors naming the key, so a typo never silently trains with a default. Training times ({@code epochs},
+ * {@code scheduler.milestones}, {@code tau_epochs}) are whole epochs or a number with its unit: "80000 images",
+ * "2500 steps", "40 epochs" ({@link TrainingTime}); in images or steps a schedule does the same on any dataset size.
  * <pre>
- * segments: 4                 # K when the whole structure is one part
+ * preset: default             # default | reference (values below: default; the reference's in brackets where they differ)
+ * segments: 8                 # K when the whole structure is one part [4]; more segments than domains is intended:
+ *                             #   unused segments empty out, a domain inside one segment could not be found
  * parts:                      # or several parts: residue ranges of chains, each with its own K
  *   - {chain: A, from: 321, to: 503, segments: 4}
  * latent_dim: 8
@@ -33,49 +39,56 @@ import java.util.List;
  * decoder_hidden: [512, 512]
  * sigma: 2.0                  # Å, Gaussian width per residue
  * tau: 0.05                   # segmentation softmax temperature
- * segmentation_units: residues # units of the GMM means/stds for the optimiser: residues | segments (part length / K)
- * tau_start:                  # optional: τ of the first epoch, annealed geometrically to tau over tau_epochs epochs
+ * segmentation_units: segments # units of the GMM means/stds for the optimiser: segments (part length / K) [residues]
+ * tau_start:                  # optional: τ at the start, annealed geometrically to tau over tau_epochs
  * tau_epochs:
  * low_pass:                   # Å: hard low-pass of the loss target (the observed image), |k| < 1/low_pass; none by default
  * input_mask_radius:          # circular mask on the images (encoder input and loss target), radius as a fraction of
  *                             # half the box (1 = inscribed circle); none by default
- * batch_size: 128
- * epochs: 300
+ * batch_size: 32              # [128]
+ * epochs: 80000 images        # rounded up to whole epochs, at least one [300]
  * seed: 0
- * lr_networks: 3.0e-5
- * lr_segmentation: 3.0e-4
+ * lr_networks: 3.0e-4         # [3.0e-5]
+ * lr_segmentation: 3.0e-2     # [3.0e-4]
  * l2: 1.0e-6
- * scheduler:                  # optional step decay (the reference's MultiStepLR, stepped per epoch): after m epochs for
- *   milestones: [15]          #   each milestone m the learning rates are multiplied by decay; groups: which rates
- *   decay: 0.1                #   (default both, as in the reference)
- *   groups: [networks, segmentation]
+ * scheduler:                  # step decay (the reference's MultiStepLR): from each milestone on, the rates of the
+ *   milestones: [30000 images, 50000 images]   # groups are multiplied by decay [none]; scheduler: null for none
+ *   decay: 0.1
+ *   groups: [segmentation]    # networks and/or segmentation (default when the key is left out: both)
  * continuity: 0.1             # constant weights of the continuity and clash losses
  * clash: 0.1
  * clash_cutoff: 4.0           # Å
  * full_clash: true            # false: the reference's light clash loss (pairs within 10 Å in the base structure)
- * kl_latent: linear           # linear | constant:<beta> | cyclical:<M>:<R>  (also kl_means, kl_stds, kl_proportions)
- * kl_proportions: cyclical:5:0.5
+ * kl_latent: linear           # linear | constant:<beta> | cyclical:<M>:<R>; linear ramps over half the run
+ * kl_means: constant:0        # [linear]  the GMM's KL terms: off by default (with stds of 0.01 the variational GMM
+ * kl_stds: constant:0         # [linear]  is nearly a point estimate, and the prior's pull towards the uniform
+ * kl_proportions: constant:0  # [cyclical:5:0.5]  start held the boundaries there)
  * checkpoint_every: 1         # epochs between checkpoints (the last epoch is always saved)
- * segmentation_start:         # GMM start values (default: the reference's "uniform" start, below); any subset of
- *   means_means: [26.8, 80.2] #   the six keys, each one number per segment (all parts, in residue order) or one
- *   means_stds: 10            #   number for every segment. Uniform, per part of n residues and K segments:
- *   stds_means: 53.5          #   means_means = first + n/K·(i + ½), means_stds = 10, stds_means = n/K,
- *   stds_stds: 10             #   stds_stds = 10, proportions_means = 0, proportions_stds = 1
- *   proportions_means: 0
- *   proportions_stds: 1
- * segmentation_prior: {}      # the prior's means/stds, same keys (default: the same uniform numbers)
+ * segmentation_start:         # GMM start values: the uniform start (below) with these keys replaced; each key one
+ *   means_stds: 0.01          #   number per segment (all parts, in residue order) or one number for every segment.
+ *   stds_stds: 0.01           #   Uniform, per part of n residues and K segments: means_means = first + n/K·(i + ½),
+ *   proportions_stds: 0.01    #   means_stds = 10, stds_means = n/K, stds_stds = 10, proportions_means = 0,
+ *                             #   proportions_stds = 1 [the uniform start; segmentation_start: null gives it too]
+ * segmentation_prior: {}      # the prior's means/stds, same keys (default: the uniform numbers)
  * spark:                      # only used with `train --master ...` (distributed training); see {@link SparkSettings}
  *   training_master: shared   # shared (gradient sharing, threshold encoding) | averaging (parameter averaging)
- *   batch_per_worker: 128     # examples per step on each worker (default: batch_size)
+ *   batch_per_worker: 32      # examples per step on each worker (default: batch_size)
  *   workers_per_node: 1       # model replicas per executor: 1 on CPU, the GPU count per executor on GPU nodes
  *   threshold:                # shared: initial threshold of the adaptive threshold encoding (default: the smaller
  *                             #   learning rate / 10; Adam steps are about the rate, larger thresholds hold them back)
  *   averaging_frequency: 5    # averaging: steps between parameter averages
  *   epoch_retries: 2          # a failed epoch is redone from the state before it at most this many times
  * </pre>
+ * Why these defaults (measured on sets made outside our forward model, RELION projections of full-atom maps; figures in
+ * docs/benchmarks.md): with the reference's settings the segmentation keeps its start (Adam moves a GMM mean held in
+ * residues ~0.03 residues per step, and the KL terms pull it back to the uniform prior), so a domain the start did not
+ * happen to cover is never found. In segment units, with more segments than domains, higher rates and the GMM's rate
+ * decayed once the boundaries have settled, the boundaries move to the domains from a start offset by 20+ residues.
  */
 public final class RunConfig {
-    public Integer segments = 4;
+    /** Where the values of the keys a file leaves out come from: "default" (this project's) or "reference" (the paper's). */
+    public String preset = "default";
+    public Integer segments = 8;
     public List<PartSpec> parts;
     public Integer latentDim = 8;
     public Double latentStdInit = ModelConfig.DEFAULT_LATENT_STD_INIT;
@@ -83,30 +96,65 @@ public final class RunConfig {
     public List<Integer> decoderHidden = List.of(512, 512);
     public Double sigma = 2.0;
     public Double tau = 0.05;
-    public String segmentationUnits = "residues";
+    public String segmentationUnits = "segments";
     public Double tauStart;
-    public Integer tauEpochs;
+    public TrainingTime tauEpochs;
     public Double lowPass;
     public Double inputMaskRadius;
-    public Integer batchSize = 128;
-    public Integer epochs = 300;
+    public Integer batchSize = 32;
+    public TrainingTime epochs = new TrainingTime(80_000, TrainingTime.Unit.IMAGES);
     public Long seed = 0L;
-    public Double lrNetworks = 3e-5;
-    public Double lrSegmentation = 3e-4;
+    public Double lrNetworks = 3e-4;
+    public Double lrSegmentation = 3e-2;
     public Double l2 = 1e-6;
-    public SchedulerSpec scheduler;
+    public SchedulerSpec scheduler = SchedulerSpec.of(0.1, List.of("segmentation"),
+            new TrainingTime(30_000, TrainingTime.Unit.IMAGES), new TrainingTime(50_000, TrainingTime.Unit.IMAGES));
     public Double continuity = 0.1;
     public Double clash = 0.1;
     public Double clashCutoff = 4.0;
     public Boolean fullClash = true;
     public String klLatent = "linear";
-    public String klMeans = "linear";
-    public String klStds = "linear";
-    public String klProportions = "cyclical:5:0.5";
+    public String klMeans = "constant:0";
+    public String klStds = "constant:0";
+    public String klProportions = "constant:0";
     public Integer checkpointEvery = 1;
-    public GmmSpec segmentationStart;
-    public GmmSpec segmentationPrior;
+    @JsonMerge public GmmSpec segmentationStart = GmmSpec.startStds(0.01);   // a file's keys replace the preset's one by one
+    @JsonMerge public GmmSpec segmentationPrior;
     public SparkSettings spark = new SparkSettings();
+
+    /** The presets, by name. */
+    public static final List<String> PRESETS = List.of("default", "reference");
+
+    /**
+     * The settings of a preset. "default": this project's, chosen on independently made sets (see the class comment).
+     * "reference": the published cryoSPHERE defaults (K = 4 in residue units, rates 3e-5/3e-4, batch 128, 300 epochs,
+     * linear KL ramps on the GMM and a cyclical one on its proportions, the uniform start with stds 10/10/1, no
+     * learning-rate decay); what still differs from the paper's code is listed in the user guide (image scaling and
+     * the latent's start std, both measured to keep the latent from collapsing).
+     */
+    public static RunConfig preset(String name) {
+        RunConfig c = new RunConfig();
+        switch (name) {
+            case "default":
+                return c;
+            case "reference":
+                c.preset = "reference";
+                c.segments = 4;
+                c.segmentationUnits = "residues";
+                c.batchSize = 128;
+                c.epochs = TrainingTime.epochs(300);
+                c.lrNetworks = 3e-5;
+                c.lrSegmentation = 3e-4;
+                c.scheduler = null;
+                c.klMeans = "linear";
+                c.klStds = "linear";
+                c.klProportions = "cyclical:5:0.5";
+                c.segmentationStart = null;
+                return c;
+            default:
+                throw new IllegalArgumentException("default or reference, not '" + name + "'");
+        }
+    }
 
     /** A residue range of one chain segmented on its own. */
     public static final class PartSpec {
@@ -118,17 +166,27 @@ public final class RunConfig {
 
     /** The optional learning-rate step decay. */
     public static final class SchedulerSpec {
-        @JsonProperty(required = true) public List<Integer> milestones;
+        @JsonProperty(required = true) public List<TrainingTime> milestones;
         @JsonProperty(required = true) public Double decay;
         public List<String> groups = List.of("networks", "segmentation");
 
-        ModelConfig.LrSchedule toSchedule(Object source) {
+        static SchedulerSpec of(double decay, List<String> groups, TrainingTime... milestones) {
+            SchedulerSpec s = new SchedulerSpec();
+            s.milestones = List.of(milestones);
+            s.decay = decay;
+            s.groups = groups;
+            return s;
+        }
+
+        ModelConfig.LrSchedule toSchedule(long images, int batch, Object source) {
             if (groups == null || groups.isEmpty()) groups = List.of("networks", "segmentation");
             for (String g : groups)
                 if (!g.equals("networks") && !g.equals("segmentation"))
                     throw new InputException(source, "key 'scheduler.groups'", "networks or segmentation, not '" + g + "'");
             try {
-                return new ModelConfig.LrSchedule(milestones, decay, groups.contains("networks"), groups.contains("segmentation"));
+                List<Double> at = new ArrayList<>();
+                for (TrainingTime m : milestones) at.add(m.epochs(images, batch));
+                return new ModelConfig.LrSchedule(at, decay, groups.contains("networks"), groups.contains("segmentation"));
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new InputException(source, "key 'scheduler'", String.valueOf(e.getMessage()));
             }
@@ -138,6 +196,15 @@ public final class RunConfig {
     /** GMM values given by the user: per key one number per segment, or one number for all; absent = uniform. */
     public static final class GmmSpec {
         public List<Double> meansMeans, meansStds, stdsMeans, stdsStds, proportionsMeans, proportionsStds;
+
+        /** The uniform start with every variational std (means, stds, proportions) set to {@code std}. */
+        static GmmSpec startStds(double std) {
+            GmmSpec g = new GmmSpec();
+            g.meansStds = List.of(std);
+            g.stdsStds = List.of(std);
+            g.proportionsStds = List.of(std);
+            return g;
+        }
 
         ModelConfig.GmmValues over(ModelConfig.GmmValues uniform, String key, Object source) {
             return new ModelConfig.GmmValues(
@@ -173,8 +240,9 @@ public final class RunConfig {
             .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);   // segments: 2.7 is an error, not 2
 
+    /** The default preset's settings (what {@code train} uses without --config). */
     public static RunConfig defaults() {
-        return new RunConfig();
+        return preset("default");
     }
 
     public static RunConfig read(Path file) {
@@ -186,7 +254,15 @@ public final class RunConfig {
             if (!tree.isObject())
                 throw new InputException(file, null, "expected settings as `key: value` lines, got "
                         + (tree.isArray() ? "a list" : "a single value: " + tree));
-            RunConfig c = YAML.treeToValue(tree, RunConfig.class);
+            JsonNode name = tree.get("preset");
+            RunConfig c;
+            try {
+                c = preset(name == null ? "default" : name.isTextual() ? name.asText() : name.toString());
+            } catch (IllegalArgumentException e) {
+                throw new InputException(file, "key 'preset'", e.getMessage());
+            }
+            // the file's keys over the preset's values (a key given as null clears an optional setting, e.g. scheduler)
+            c = YAML.readerForUpdating(c).readValue(tree);
             if (c.spark == null) c.spark = new SparkSettings();
             try {
                 c.spark.shared();
@@ -208,6 +284,10 @@ public final class RunConfig {
             if (t == Double.class || t == double.class)
                 throw new InputException(file, "key '" + key + "'", "must be a number, got" + valueOf(e, value));
             throw new InputException(file, "key '" + key + "'", e.getOriginalMessage());
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // a value its type refused (TrainingTime): the type's reason
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            throw new InputException(file, "key '" + ConfigKeys.path(e) + "'", String.valueOf(why.getMessage()));
         } catch (JsonMappingException e) {
             throw new InputException(file, "key '" + ConfigKeys.path(e) + "'", e.getOriginalMessage());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -238,7 +318,7 @@ public final class RunConfig {
         if (parts == null || parts.isEmpty()) atLeastOne(segments, "segments", source);
         atLeastOne(latentDim, "latent_dim", source);
         atLeastOne(batchSize, "batch_size", source);
-        atLeastOne(epochs, "epochs", source);
+        required(epochs, "epochs", source);
         atLeastOne(checkpointEvery, "checkpoint_every", source);
         required(seed, "seed", source);
         layers(encoderHidden, "encoder_hidden", source);
@@ -250,7 +330,7 @@ public final class RunConfig {
         positiveFinite(clashCutoff, "clash_cutoff", source);
         if (tauStart != null || tauEpochs != null) {          // an annealing needs both
             positiveFinite(tauStart, "tau_start", source);
-            atLeastOne(tauEpochs, "tau_epochs", source);
+            required(tauEpochs, "tau_epochs", source);
         }
         notNegative(l2, "l2", source);
         notNegative(continuity, "continuity", source);
@@ -271,7 +351,7 @@ public final class RunConfig {
             if (scheduler.milestones == null || scheduler.milestones.isEmpty())
                 throw new InputException(source, "key 'scheduler.milestones'", "must list at least one epoch");
             for (int i = 0; i < scheduler.milestones.size(); i++)
-                atLeastOne(scheduler.milestones.get(i), "scheduler.milestones[" + i + "]", source);
+                required(scheduler.milestones.get(i), "scheduler.milestones[" + i + "]", source);
             if (scheduler.decay == null || !(scheduler.decay > 0 && scheduler.decay <= 1))
                 throw new InputException(source, "key 'scheduler.decay'", "must be a number in (0, 1], got " + scheduler.decay);
         }
@@ -306,8 +386,11 @@ public final class RunConfig {
             throw new InputException(source, "key '" + key + "'", "must be a finite number, 0 or more, got " + v);
     }
 
-    /** The model configuration for a dataset of this box, pixel size and normalisation, and this base structure. */
-    public ModelConfig toModelConfig(int box, double apix, double fStd, AtomicModel base, Object source) {
+    /**
+     * The model configuration for a dataset of {@code images} images of this box, pixel size and normalisation, and
+     * this base structure; training times given in images or steps become epochs of this dataset.
+     */
+    public ModelConfig toModelConfig(int box, double apix, double fStd, AtomicModel base, long images, Object source) {
         List<ModelConfig.Part> p = new ArrayList<>();
         if (parts == null || parts.isEmpty()) {
             p.add(ModelConfig.Part.whole(base.size(), positive(segments, "segments", source)));
@@ -337,8 +420,10 @@ public final class RunConfig {
                     schedule(klLatent, "kl_latent", source), schedule(klMeans, "kl_means", source),
                     schedule(klStds, "kl_stds", source), schedule(klProportions, "kl_proportions", source),
                     start, prior, optionalPositive(lowPass, "low_pass", source),
-                    optionalPositive(inputMaskRadius, "input_mask_radius", source), batchSize, epochs, seed, latentStdInit,
-                    scheduler == null ? null : scheduler.toSchedule(source), units(segmentationUnits, source), tauStart, tauStart == null ? null : tauEpochs);
+                    optionalPositive(inputMaskRadius, "input_mask_radius", source), batchSize,
+                    epochs.wholeEpochs(images, batchSize), seed, latentStdInit,
+                    scheduler == null ? null : scheduler.toSchedule(images, batchSize, source), units(segmentationUnits, source),
+                    tauStart, tauStart == null ? null : tauEpochs.epochs(images, batchSize));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InputException(source, "configuration", String.valueOf(e.getMessage()));
         }

@@ -160,10 +160,10 @@ public final class Trainer {
         // everything is read and checked before anything is written
         AtomicModel base = AtomicModel.read(o.structure());
         RunConfig rc = o.configFile() != null ? RunConfig.read(o.configFile()) : RunConfig.defaults();
-        if (o.epochs() != null) rc.epochs = o.epochs();
+        if (o.epochs() != null) rc.epochs = TrainingTime.epochs(o.epochs());
         if (o.seed() != null) rc.seed = o.seed();
         DatasetInfo info = data.info();
-        ModelConfig config = rc.toModelConfig(info.box(), info.pixelSize(), info.normalization().fStd(), base,
+        ModelConfig config = rc.toModelConfig(info.box(), info.pixelSize(), info.normalization().fStd(), base, data.count(),
                 o.configFile() != null ? o.configFile() : "defaults");
         // the new run is built beside RUN and becomes RUN at its first checkpoint (no RUN yet) or when it completes
         out[0] = RunOutput.fresh(target);
@@ -190,7 +190,7 @@ public final class Trainer {
                     + " Å/px does not match the run's " + config.box() + " at " + config.apix() + " Å/px");
         int every = readCheckpointEvery(layout);
         RunConfig given = o.configFile() != null ? RunConfig.read(o.configFile()) : null;
-        ResumeCheck.requireSameSettings(o, layout, config, given, every);
+        ResumeCheck.requireSameSettings(o, layout, config, given, every, data.count());
         var latest = layout.latestCheckpoint();
         if (o.epochs() != null && latest.isPresent() && o.epochs() < latest.get())
             throw new InputException(null, "--epochs", o.epochs() + " is fewer than the " + latest.get()
@@ -244,9 +244,8 @@ public final class Trainer {
             throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + batch);
         double lastLoss = Double.NaN, rate = 0;
         for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
-            // the learning-rate schedules (scheduler:) read the epoch from the clock; a resumed graph starts anywhere
+            // the learning-rate schedules (scheduler:) read the progress from the clock; a resumed graph starts anywhere
             graph.getConfiguration().setEpochCount(epoch);
-            TrainingClock.setEpoch(epoch);
             double[] betas = builder.betas(epoch);
             Progress progress = new Progress(String.format(Locale.ROOT, "train epoch %d/%d", epoch + 1, config.epochs()),
                     "images", perEpoch * batch, System.err, 30_000);   // within long epochs only
@@ -256,10 +255,14 @@ public final class Trainer {
             double[] terms = null;
             EpochBatches batches = new EpochBatches(data, batch, config.seed(), epoch);
             while (batches.hasNext()) {
-                MultiDataSet mds = builder.build(batches.next(), config.seed(), epoch, steps, betas);
+                // every schedule (loss weights, τ, learning rates) follows the progress within the epoch, so a run of a
+                // few long epochs anneals as one of many short ones does per image seen
+                double t = epoch + (double) steps / perEpoch;
+                TrainingClock.setProgress(t);
+                MultiDataSet mds = builder.build(batches.next(), config.seed(), epoch, steps, t);
                 TestHooks.poison(mds, epoch, steps);
                 if (steps == 0) terms = LossProbe.terms(graph, mds, config, betas);
-                double score = step(mds, epoch, steps, betas);
+                double score = step(mds, epoch, steps, builder.betas(t));
                 sum += score;
                 steps++;
                 progress.update(steps * batch);
@@ -297,11 +300,11 @@ public final class Trainer {
                 throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + spark.batchPerWorker());
             ComputationGraph graph = graphRef;
             for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
-                TrainingClock.setEpoch(epoch);      // the driver's replica; each executor task sets its own JVM's clock
+                TrainingClock.setProgress(epoch);   // the driver's replica; each executor task sets its own JVM's clock
                 double[] betas = builder.betas(epoch);
                 EpochBatches first = new EpochBatches(data, Math.min(config.batchSize(), (int) data.count()), config.seed(), epoch);
-                double[] terms = LossProbe.terms(graph, builder.build(first.next(), config.seed(), epoch, -1, betas), config, betas);
-                SparkEpochs.Outcome o = spark.epoch(graph, epoch, betas);
+                double[] terms = LossProbe.terms(graph, builder.build(first.next(), config.seed(), epoch, -1, epoch), config, betas);
+                SparkEpochs.Outcome o = spark.epoch(graph, epoch);
                 graph = o.graph();
                 graphRef = graph;
                 lastLoss = o.loss();
@@ -410,6 +413,7 @@ public final class Trainer {
         m.put("data", o.data().toAbsolutePath().toString());
         m.put("structure", o.structure().toAbsolutePath().toString());
         m.put("config_file", o.configFile() == null ? null : o.configFile().toAbsolutePath().toString());
+        m.put("preset", rc.preset);
         m.put("seed", rc.seed);
         m.put("checkpoint_every", rc.checkpointEvery());
         m.put("spark", rc.spark);

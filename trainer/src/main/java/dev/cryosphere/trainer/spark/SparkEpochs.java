@@ -149,7 +149,7 @@ public final class SparkEpochs implements AutoCloseable {
     public int batchPerWorker() { return batchPerWorker; }
 
     /** Trains one epoch on the cluster; returns the driver's network afterwards (it may be a new object). */
-    public Outcome epoch(ComputationGraph graph, int epoch, double[] betas) {
+    public Outcome epoch(ComputationGraph graph, int epoch) {
         INDArray params = graph.params().dup();
         INDArray updater = graph.getUpdater().getStateViewArray() == null ? null : graph.getUpdater().getStateViewArray().dup();
         Exception last = null;
@@ -170,7 +170,7 @@ public final class SparkEpochs implements AutoCloseable {
             // waiting forever on the gradient-sharing mesh, since no epoch was running to cancel
             if (gone != null) leaveGradientSharing("executor " + gone + " was lost between epochs");
             try {
-                return attempt(graph, epoch, betas);
+                return attempt(graph, epoch);
             } catch (Exception e) {   // SparkException is checked, thrown undeclared by Scala code
                 last = e;
                 net = null;
@@ -195,17 +195,18 @@ public final class SparkEpochs implements AutoCloseable {
         master = averaging();
     }
 
-    private Outcome attempt(ComputationGraph graph, int epoch, double[] betas) {
+    private Outcome attempt(ComputationGraph graph, int epoch) {
         if (net == null || net.getNetwork() != graph) {
             net = new SparkComputationGraph(jsc, graph, master);
             net.setListeners(new WorkerProbe(Integer.getInteger("cryosphere.train.workerLogEvery", 20)));
         }
         List<PartRef> order = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) order.add(new PartRef(i, parts.get(i)));
+        for (int i = 0; i < parts.size(); i++) order.add(new PartRef(i, parts.get(i), 0, parts.size()));
         Collections.shuffle(order, new Random(BatchBuilder.mix(config.seed() ^ 0x5EEDL, epoch, -1)));
+        for (int q = 0; q < order.size(); q++) order.set(q, order.get(q).at(q));
         CollectionAccumulator<String> counts = jsc.sc().collectionAccumulator("cryosphere.train.images");
         JavaRDD<MultiDataSet> batches = jsc.parallelize(order, order.size())
-                .flatMap(new PartBatches(configJson, config.seed(), epoch, betas, batchPerWorker, counts));
+                .flatMap(new PartBatches(configJson, config.seed(), epoch, batchPerWorker, counts));
         long t0 = System.nanoTime();
         ComputationGraph trained = net.fitMultiDataSet(batches);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -268,8 +269,13 @@ public final class SparkEpochs implements AutoCloseable {
         spark.close();
     }
 
-    /** One part file and its index in the dataset's part list. */
-    record PartRef(int index, String uri) implements Serializable {}
+    /**
+     * One part file, its index in the dataset's part list, and its position in this epoch's order of {@code of} parts
+     * (the schedules' progress within the epoch is taken from it; see {@link PartBatches}).
+     */
+    record PartRef(int index, String uri, int position, int of) implements Serializable {
+        PartRef at(int position) { return new PartRef(index, uri, position, of); }
+    }
 
     /** On an executor: a part file → shuffled rows → MultiDataSets of {@code batch} rows (the incomplete tail is dropped). */
     static final class PartBatches implements FlatMapFunction<PartRef, MultiDataSet> {
@@ -277,23 +283,21 @@ public final class SparkEpochs implements AutoCloseable {
         private final String configJson;
         private final long seed;
         private final int epoch;
-        private final double[] betas;
         private final int batch;
         private final CollectionAccumulator<String> counts;
 
-        PartBatches(String configJson, long seed, int epoch, double[] betas, int batch, CollectionAccumulator<String> counts) {
+        PartBatches(String configJson, long seed, int epoch, int batch, CollectionAccumulator<String> counts) {
             this.configJson = configJson;
             this.seed = seed;
             this.epoch = epoch;
-            this.betas = betas;
             this.batch = batch;
             this.counts = counts;
         }
 
         @Override
         public Iterator<MultiDataSet> call(PartRef part) {
-            // this JVM's replicas follow the driver's epoch in their learning-rate schedules (see TrainingClock)
-            TrainingClock.setEpoch(epoch);
+            // this JVM's replicas follow the run's progress in their learning-rate schedules (see TrainingClock)
+            TrainingClock.setProgress(progress(part, 0));
             List<BatchBuilder.Row> rows = new ArrayList<>();
             try (DatasetReader.BatchStream s = DatasetReader.readPart(part.uri(), 1024, true)) {
                 while (s.hasNext()) {
@@ -318,10 +322,22 @@ public final class SparkEpochs implements AutoCloseable {
                     if (next >= n) throw new NoSuchElementException();
                     List<BatchBuilder.Row> slice = rows.subList(next * batch, (next + 1) * batch);
                     long batchIndex = ((long) part.index() << 32) | next;
+                    double t = progress(part, (double) next / n);
+                    TrainingClock.setProgress(t);
                     next++;
-                    return builder.build(slice, seed, epoch, batchIndex, betas);
+                    return builder.build(slice, seed, epoch, batchIndex, t);
                 }
             };
+        }
+
+        /**
+         * The schedules' progress (epochs) at a fraction of this part: the epoch plus the share of the epoch's parts
+         * before it in the order. Workers train their parts side by side, so a worker's progress is this to within the
+         * share of the parts trained at the same time (W parts of P for W workers): a schedule on Spark switches up to
+         * W/P of an epoch apart on different workers.
+         */
+        private double progress(PartRef part, double fraction) {
+            return epoch + (part.position() + fraction) / part.of();
         }
     }
 }

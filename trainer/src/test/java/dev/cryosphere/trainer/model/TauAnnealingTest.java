@@ -20,7 +20,7 @@ class TauAnnealingTest {
 
     @Test
     void theScheduleIsGeometricFromTauStartToTau() {
-        ModelConfig c = TinyModels.tinyConfig(8, 3.0, RES, 3, 2, 4).withTau(0.05).withTauAnnealing(0.8, 4);
+        ModelConfig c = TinyModels.tinyConfig(8, 3.0, RES, 3, 2, 4).withTau(0.05).withTauAnnealing(0.8, 4.0);
         assertEquals(0.8, c.tauAt(0), 1e-15);
         assertEquals(0.4, c.tauAt(1), 1e-12);      // 0.8 · (0.05/0.8)^(1/4) = 0.8 · 0.5
         assertEquals(0.1, c.tauAt(3), 1e-12);
@@ -28,15 +28,15 @@ class TauAnnealingTest {
         assertEquals(0.05, c.tauAt(40), 0);
         assertFalse(c.withTauAnnealing(null, null).annealsTau());
         assertEquals(0.05, c.withTauAnnealing(null, null).tauAt(0), 0);
-        assertThrows(IllegalArgumentException.class, () -> c.withTauAnnealing(0.5, 0));
-        assertThrows(IllegalArgumentException.class, () -> c.withTauAnnealing(-1.0, 3));
+        assertThrows(IllegalArgumentException.class, () -> c.withTauAnnealing(0.5, 0.0));
+        assertThrows(IllegalArgumentException.class, () -> c.withTauAnnealing(-1.0, 3.0));
     }
 
     @Test
     void tauFromTheInputEqualsTheSameConstantTau() {
         BaseStructure s = TinyModels.randomChain(RES, 6, new Random(3));
         ModelConfig constant = TinyModels.tinyConfig(8, 3.0, RES, 3, 2, 4).withTau(0.4);
-        ModelConfig annealed = constant.withTau(0.05).withTauAnnealing(0.4, 10);
+        ModelConfig annealed = constant.withTau(0.05).withTauAnnealing(0.4, 10.0);
         assertEquals(InputLayout.of(constant).condWidth() + 1, InputLayout.of(annealed).condWidth());
         ComputationGraph a = TinyModels.graph(constant, s, DataType.DOUBLE), b = TinyModels.graph(annealed, s, DataType.DOUBLE);
         assertEquals(a.params(), b.params(), "same initial parameters");

@@ -27,7 +27,7 @@ class BatchBuilderTest {
     private ModelConfig config(String yaml) throws Exception {
         Path f = dir.resolve("run.yaml");
         Files.writeString(f, yaml);
-        return RunConfig.read(f).toModelConfig(BOX, APIX, F_STD, AtomicModel.read(SharedData.structures("1ake.pdb")), f);
+        return RunConfig.read(f).toModelConfig(BOX, APIX, F_STD, AtomicModel.read(SharedData.structures("1ake.pdb")), 1000, f);
     }
 
     private static List<BatchBuilder.Row> rows(int n, Random rng) {
@@ -49,7 +49,7 @@ class BatchBuilderTest {
     void withoutFiltersTheTargetIsTheEncoderInputScaledByNOverFStd() throws Exception {
         ModelConfig c = config("segments: 4\n");
         List<BatchBuilder.Row> rows = rows(3, new Random(1));
-        MultiDataSet b = new BatchBuilder(c).build(rows, 0, 0, 0, new double[6]);
+        MultiDataSet b = new BatchBuilder(c).build(rows, 0, 0, 0, new double[6], c.tau());
         for (int i = 0; i < 3; i++) {
             float[] in = row(b.getFeatures(0), i), target = row(b.getLabels(0), i), raw = rows.get(i).image();
             assertArrayEquals(in, target);
@@ -61,7 +61,7 @@ class BatchBuilderTest {
     void maskZeroesOutsideTheCircleInBothAndLowPassFiltersOnlyTheTarget() throws Exception {
         ModelConfig c = config("segments: 4\ninput_mask_radius: 0.75\nlow_pass: 10\n");
         List<BatchBuilder.Row> rows = rows(2, new Random(2));
-        MultiDataSet b = new BatchBuilder(c).build(rows, 0, 0, 0, new double[6]);
+        MultiDataSet b = new BatchBuilder(c).build(rows, 0, 0, 0, new double[6], c.tau());
         float[] mask = ImageFilters.circularMask(BOX, 0.75);
         for (int i = 0; i < 2; i++) {
             float[] in = row(b.getFeatures(0), i), target = row(b.getLabels(0), i), raw = rows.get(i).image();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,18 +31,18 @@ class RunConfigTest {
     private ModelConfig config(String yaml) throws Exception {
         Path f = dir.resolve("run.yaml");
         Files.writeString(f, yaml);
-        return RunConfig.read(f).toModelConfig(32, 4.0, 1.0, chainA, f);
+        return RunConfig.read(f).toModelConfig(32, 4.0, 1.0, chainA, 1000, f);
     }
 
     private InputException error(String yaml) throws Exception {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, yaml);
-        return assertThrows(InputException.class, () -> RunConfig.read(f).toModelConfig(32, 4.0, 1.0, chainA, f));
+        return assertThrows(InputException.class, () -> RunConfig.read(f).toModelConfig(32, 4.0, 1.0, chainA, 1000, f));
     }
 
     @Test
-    void withoutTheKeysStartAndPriorAreTheReferencesUniformValues() throws Exception {
-        ModelConfig c = config("segments: 4\n");
+    void withoutTheKeysTheReferencePresetsStartAndPriorAreItsUniformValues() throws Exception {
+        ModelConfig c = config("preset: reference\n");
         ModelConfig.GmmValues u = c.startValues();
         int n = chainA.size();
         assertEquals(n / 4.0 / 2, u.meansMeans()[0], 1e-12);
@@ -76,7 +77,7 @@ class RunConfigTest {
     @Test
     void segmentUnitsChangeTheOptimiserNotTheModel() throws Exception {
         String yaml = "segments: 4\nsegmentation_start: {means_stds: 0.5, means_means: [10, 60, 140, 190]}\n";
-        ModelConfig inResidues = config(yaml), inSegments = config(yaml + "segmentation_units: segments\n");
+        ModelConfig inResidues = config(yaml + "segmentation_units: residues\n"), inSegments = config(yaml + "segmentation_units: segments\n");
         int n = chainA.size();
         assertArrayEquals(new double[]{n / 4.0, n / 4.0, n / 4.0, n / 4.0}, inSegments.gmmScales(), 1e-12);
         assertArrayEquals(new double[]{1, 1, 1, 1}, inResidues.gmmScales(), 0);
@@ -141,5 +142,80 @@ class RunConfigTest {
             RunConfig.read(f);
         });
         assertTrue(e.getMessage().contains("mean_means"), e.getMessage());
+    }
+
+    private ModelConfig config(String yaml, long images) throws Exception {
+        Path f = dir.resolve("sized.yaml");
+        Files.writeString(f, yaml);
+        return RunConfig.read(f).toModelConfig(32, 4.0, 1.0, chainA, images, f);
+    }
+
+    @Test
+    void theDefaultPresetCountsItsScheduleInImagesSoItScalesWithTheDataset() throws Exception {
+        ModelConfig small = RunConfig.defaults().toModelConfig(32, 4.0, 1.0, chainA, 2000, "defaults");
+        assertEquals(8, small.segments());
+        assertEquals("segments", small.segmentationUnits());
+        assertEquals(32, small.batchSize());
+        assertEquals(40, small.epochs());                                  // 80,000 images
+        assertEquals(List.of(15.0, 25.0), small.lrSchedule().milestones()); // 30,000 and 50,000 images
+        assertEquals(0.0, small.klMeans().value(3, 40));
+        assertArrayEquals(new double[]{0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01}, small.startValues().meansStds());
+        assertEquals(config("{}\n", 2000), small, "an empty file is the defaults");
+
+        // ten times the particles: a tenth of the epochs, the same images seen at every milestone
+        ModelConfig large = RunConfig.defaults().toModelConfig(32, 4.0, 1.0, chainA, 20_000, "defaults");
+        assertEquals(4, large.epochs());
+        assertEquals(List.of(1.5, 2.5), large.lrSchedule().milestones());
+        assertEquals(3e-2, large.lrSegmentation(1.49), 1e-15);
+        assertEquals(3e-3, large.lrSegmentation(1.5), 1e-15);
+        var dl4j = large.lrSchedule().of(3e-2);
+        dev.cryosphere.trainer.model.TrainingClock.setProgress(1.75);
+        try {
+            assertEquals(3e-3, dl4j.valueAt(0, 1), 1e-15, "DL4J's schedule reads the progress inside the epoch");
+        } finally {
+            dev.cryosphere.trainer.model.TrainingClock.clear();
+        }
+        // a run of fewer images than the dataset still trains one epoch; the KL ramp follows the fraction done
+        ModelConfig huge = RunConfig.defaults().toModelConfig(32, 4.0, 1.0, chainA, 200_000, "defaults");
+        assertEquals(1, huge.epochs());
+        assertEquals(0.5, huge.klLatent().value(0.25, huge.epochs()), 1e-12);
+    }
+
+    @Test
+    void theReferencePresetIsThePapersSettings() throws Exception {
+        ModelConfig r = config("preset: reference\n", 2000);
+        assertEquals(4, r.segments());
+        assertEquals("residues", r.segmentationUnits());
+        assertEquals(128, r.batchSize());
+        assertEquals(300, r.epochs());
+        assertEquals(3e-5, r.lrNetworks());
+        assertEquals(3e-4, r.lrSegmentation());
+        assertNull(r.lrSchedule());
+        assertEquals(ModelConfig.Schedule.cyclical(5, 0.5), r.klProportions());
+        assertEquals(ModelConfig.Schedule.linear(), r.klMeans());
+        assertEquals(ModelConfig.GmmValues.uniform(r.parts()).meansStds()[0], r.startValues().meansStds()[0]);
+        // a key given over a preset wins; scheduler: null clears the default's decay
+        assertEquals(6, config("preset: reference\nsegments: 6\n", 2000).segments());
+        assertNull(config("scheduler: null\n", 2000).lrSchedule());
+        InputException e = error("preset: fast\n");
+        assertTrue(e.getMessage().contains("preset") && e.getMessage().contains("reference"), e.getMessage());
+    }
+
+    @Test
+    void trainingTimesTakeEpochsImagesOrSteps() throws Exception {
+        assertEquals(40, config("epochs: 2500 steps\nbatch_size: 32\n", 2000).epochs());
+        assertEquals(7, config("epochs: 7 epochs\n", 2000).epochs());
+        assertEquals(2, config("epochs: 2001 images\n", 2000).epochs(), "rounded up to whole epochs");
+        ModelConfig c = config("scheduler: {milestones: [1000 images, 3], decay: 0.5}\ntau_start: 0.4\ntau_epochs: 500 steps\n"
+                + "batch_size: 10\n", 2000);
+        assertEquals(List.of(0.5, 3.0), c.lrSchedule().milestones());
+        assertEquals(2.5, c.tauEpochs(), 1e-12);
+        for (String[] bad : new String[][]{{"epochs: 2.5\n", "epochs"}, {"epochs: 12 parsecs\n", "epochs"},
+                {"epochs: 0\n", "epochs"}, {"epochs: -3 images\n", "epochs"}, {"epochs: 1.5 epochs\n", "epochs"},
+                {"scheduler: {milestones: [soon], decay: 0.1}\n", "scheduler.milestones[0]"}}) {
+            InputException e = error(bad[0]);
+            assertTrue(e.getMessage().contains("'" + bad[1] + "'"), bad[0] + " -> " + e.getMessage());
+            assertFalse(e.getMessage().contains("dev.cryosphere"), "no Java names: " + e.getMessage());
+        }
     }
 }
