@@ -22,8 +22,8 @@ import java.util.concurrent.Callable;
                 "--resume continues from the newest complete checkpoint and gives the same parameters as an "
                         + "uninterrupted run. A non-finite loss stops the run with the epoch, batch and term; the newest "
                         + "checkpoint stays the last good state (exit code 3).",
-                "Settings come from --config (YAML, every key optional, defaults = the cryoSPHERE reference's; see the "
-                        + "README), then --epochs and --seed.",
+                "Settings come from --config (YAML, every key optional, defaults = the cryoSPHERE reference's; keys in "
+                        + "docs/user-guide.md), then --epochs and --seed.",
                 "--master local[N]|spark://host:port|yarn|k8s://... trains data-parallel on Spark (DL4J gradient sharing "
                         + "by default; knobs under `spark:` in the YAML): executors read their own Parquet parts; the "
                         + "run folder is the same as in single-JVM mode. Under spark-submit use the main class "
@@ -39,7 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder.")
     Path out;
 
-    @Option(names = "--config", paramLabel = "YAML", description = "Training configuration (keys in the README).")
+    @Option(names = "--config", paramLabel = "YAML", description = "Training configuration (keys in docs/user-guide.md).")
     Path config;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Number of epochs (default: the configuration's, 300).")
