@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Example: distributed training under spark-submit (client mode); now a shorthand for deploy/submit.sh, which has the
-# classpath, JVM flags, memory and GPU settings (see README "Run on a cluster").
+# classpath, JVM flags, memory and GPU settings (see docs/cluster.md).
 #
 #   deploy/spark-submit-train.sh spark://host:7077 --data hdfs:///ds --structure base.pdb --out /shared/run --config run.yaml
 #

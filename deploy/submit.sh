@@ -113,7 +113,7 @@ if [[ "$job" == ingest ]]; then
 fi
 
 # Memory: the JVM heap holds little (Spark bookkeeping, Parquet pages, the model's Java objects); ND4J's arrays live
-# off the heap, in the overhead (counted by YARN and Kubernetes in the container's limit). See README "Sizing".
+# off the heap, in the overhead (counted by YARN and Kubernetes in the container's limit). See docs/cluster.md, "Sizing".
 default spark.driver.memory 4g
 default spark.executor.memory 4g
 default spark.executor.memoryOverhead 8g

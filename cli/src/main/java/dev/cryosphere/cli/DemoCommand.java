@@ -76,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path trainConfig = dir.resolve("train.yaml");
             Files.writeString(trainConfig, String.join("\n", "segments: 8", "latent_dim: 8", "batch_size: 64",
                     "epochs: " + epochs, "lr_networks: 1.0e-3", "lr_segmentation: 3.0e-2",
-                    // the segmentation recipe that learns from the data (README, "Learning the segmentation"):
+                    // the segmentation recipe that learns from the data (docs/user-guide.md, "Learning the segmentation"):
                     // over-segmented, the GMM in segment lengths, a nearly fixed start moved by the data alone
                     "segmentation_units: segments",
                     "segmentation_start: {means_stds: 0.01, stds_stds: 0.01, proportions_stds: 0.01}",

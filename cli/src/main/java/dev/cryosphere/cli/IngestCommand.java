@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
         header = "Particle stacks + STAR/.cs metadata → sharded, validated Parquet dataset (Spark).",
         description = {
                 "Validates the metadata and every stack header first, then the Spark executors read the stacks and write "
-                        + "OUT/part-NNNNN.parquet (ZSTD, rows in source order; schema in the README), OUT/_dataset.json "
+                        + "OUT/part-NNNNN.parquet (ZSTD, rows in source order; schema in docs/formats.md), OUT/_dataset.json "
                         + "(count, box, pixel size, optics groups, Fourier normalisation, source fingerprints) and, with "
                         + "--skip-bad, OUT/_rejected.csv. OUT appears complete or not at all.",
                 "Same job under spark-submit: --class dev.cryosphere.ingest.IngestMain with the same options.",

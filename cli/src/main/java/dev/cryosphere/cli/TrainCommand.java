@@ -40,7 +40,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder.")
     Path out;
 
-    @Option(names = "--config", paramLabel = "YAML", description = "Training configuration (keys in the README).")
+    @Option(names = "--config", paramLabel = "YAML", description = "Training configuration (keys in docs/user-guide.md).")
     Path config;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Number of epochs (default: the configuration's `epochs`, by default 80000 images rounded up to whole epochs).")

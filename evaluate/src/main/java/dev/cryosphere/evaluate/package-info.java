@@ -1,2 +1,2 @@
-/** The evaluate job (see the README and its issue); filled in by later work. */
+/** The evaluate job (see docs/user-guide.md and docs/design.md); filled in by later work. */
 package dev.cryosphere.evaluate;

@@ -1,2 +1,2 @@
-/** The trainer job (see the README and its issue); filled in by later work. */
+/** The trainer job (see docs/user-guide.md and docs/design.md); filled in by later work. */
 package dev.cryosphere.trainer;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The CSV outputs of `evaluate` (see the README's Evaluate section for the columns). */
+/** The CSV outputs of `evaluate` (columns: docs/user-guide.md, "evaluate"). */
 final class Tables {
     private Tables() {}
 

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Where a training run is written, so that a failure never loses a run (README, "Train", run folder rule):
+ * Where a training run is written, so that a failure never loses a run (docs/user-guide.md, "train", failures lose nothing):
  * <ul>
  *   <li>A run is started in a hidden sibling {@code .RUN.tmp-<id>} on the same file system. A visible RUN always has
  *   at least one complete checkpoint.</li>

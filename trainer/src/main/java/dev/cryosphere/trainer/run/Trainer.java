@@ -331,7 +331,7 @@ public final class Trainer {
 
     /**
      * With the reference's variational start (segment means drawn ± 10 residues per image) and its KL to the start,
-     * the GMM typically stays where it started (measured; README, "Learning the segmentation"). Say so when it did,
+     * the GMM typically stays where it started (measured; docs/benchmarks.md, "Learning the segmentation"). Say so when it did,
      * since a user would otherwise read the start's uniform split as a learned segmentation.
      */
     private void reportSegmentation(ComputationGraph graph) {
@@ -351,7 +351,7 @@ public final class Trainer {
         boolean unlearned = moved < 1 && startStd >= 1;
         if (shift == 0 || unlearned)
             System.out.printf(Locale.ROOT, "warning: the segmentation %s: its boundaries moved %d residue(s) and the segment "
-                    + "means at most %.2f residues from their start%s; see the README, \"Learning the segmentation\"%n",
+                    + "means at most %.2f residues from their start%s; see docs/user-guide.md, \"Learning the segmentation\"%n",
                     shift == 0 ? "did not move" : "did not learn", shift, moved, unlearned ? String.format(Locale.ROOT,
                             " (the variational GMM, start stds %.3g residues, has not learned from the data)", startStd) : "");
     }
