@@ -33,7 +33,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Number of simulated particles.")
     int count = 2000;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs in the demo (a real run uses 300).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs in the demo (default 2; a run with the default settings is 80,000 images, 40 epochs of this set).")
     int epochs = 2;
 
     @Option(names = "--overwrite", description = "Replace OUT if it exists.")
@@ -74,14 +74,8 @@ public final class DemoCommand implements Callable<Integer> {
             step("fsc", closedMap.toString(), openMap.toString(), "--out", dir.resolve("volumes/fsc_min_vs_max.csv").toString());
             // a short training run (the default is 80,000 images): shows the run folder, metrics and checkpoints
             Path trainConfig = dir.resolve("train.yaml");
-            Files.writeString(trainConfig, String.join("\n", "segments: 8", "latent_dim: 8", "batch_size: 64",
-                    "epochs: " + epochs, "lr_networks: 1.0e-3", "lr_segmentation: 3.0e-2",
-                    // the segmentation recipe that learns from the data (docs/user-guide.md, "Learning the segmentation"):
-                    // over-segmented, the GMM in segment lengths, a nearly fixed start moved by the data alone
-                    "segmentation_units: segments",
-                    "segmentation_start: {means_stds: 0.01, stds_stds: 0.01, proportions_stds: 0.01}",
-                    "kl_means: constant:0", "kl_stds: constant:0", "kl_proportions: constant:0",
-                    "scheduler: {milestones: [15, 25], decay: 0.1, groups: [segmentation]}", ""));
+            // the default settings (which learn the segmentation), shortened: larger steps for the few epochs of a demo
+            Files.writeString(trainConfig, String.join("\n", "batch_size: 64", "epochs: " + epochs, "lr_networks: 1.0e-3", ""));
             step("train", "--data", dir.resolve("dataset").toString(), "--structure", sim.resolve("base.pdb").toString(),
                     "--out", dir.resolve("run").toString(), "--config", trainConfig.toString());
             step("evaluate", "--run", dir.resolve("run").toString(), "--data", dir.resolve("dataset").toString(),
