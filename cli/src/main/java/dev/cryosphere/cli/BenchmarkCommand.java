@@ -69,7 +69,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     static final List<String> COLUMNS = List.of("name", "status", "version", "motion", "structure", "n_particles", "box",
             "apix", "snr", "seed", "epochs", "master", "train_master", "latent_spearman", "kmeans_accuracy",
-            "segment_separation", "distance_spearman",
+            "segment_separation", "distance_spearman", "latent_r2", "latent_r2_2", "segment_separation_2",
             "truth_particles", "res_0.5_median_A", "res_0.143_median_A", "auc_mean", "base_res_0.143_median_A",
             "base_auc_mean", "rmsd_median_A", "base_rmsd_median_A", "train_images_per_s", "final_loss", "simulate_s",
             "ingest_s", "train_s", "evaluate_s", "wall_s");

@@ -23,11 +23,12 @@ final class BenchmarkReport {
                 BenchmarkCommand.num(e.snr()), String.valueOf(e.seed()), r.epochs == null ? "" : String.valueOf(r.epochs),
                 e.master(), e.trainMaster()));
         if (s == null) {
-            for (int i = 0; i < 12; i++) v.add("");
+            for (int i = 0; i < 15; i++) v.add("");
             v.add("");
         } else {
             v.addAll(List.of(f(s.spearman(), 4), f(s.kmeansAccuracy(), 4), f(s.segmentSeparation(), 4),
-                    f(s.distanceSpearman(), 4), String.valueOf(s.compared()), f(s.res05(), 3),
+                    f(s.distanceSpearman(), 4), f(s.r2(), 4), f(s.r2Second(), 4), f(s.separationSecond(), 4),
+                    String.valueOf(s.compared()), f(s.res05(), 3),
                     f(s.res0143(), 3), f(s.auc(), 5), f(s.baseRes0143(), 3), f(s.baseAuc(), 5), f(s.rmsd(), 3),
                     f(s.baseRmsd(), 3), f(s.imagesPerSecond(), 2)));
         }

@@ -36,15 +36,19 @@ final class BenchmarkTruth {
     /** Per particle of the simulation, dataset order (particle_index = row). */
     final int[] conformation;
     final double[] angle;
+    final double[] angle2;            // external two-hinge sets: the second hinge's angle (hinge2_angle_deg), else null
+    final int[] moving2;              // and its moving residues
     final AtomicModel base;
     final HingeMotion hinge;          // null for discrete entries
     final List<double[]> conformations; // discrete: coordinates of each conformation
     final List<double[]> bins;          // external hinge sets: CA sites of each bin (conformation column), else null
     final BenchmarkSpec.Entry entry;
 
-    private BenchmarkTruth(BenchmarkSpec.Entry e, int[] conformation, double[] angle, AtomicModel base, HingeMotion hinge,
-                           List<double[]> conformations, List<double[]> bins) {
+    private BenchmarkTruth(BenchmarkSpec.Entry e, int[] conformation, double[] angle, double[] angle2, int[] moving2,
+                           AtomicModel base, HingeMotion hinge, List<double[]> conformations, List<double[]> bins) {
         this.entry = e;
+        this.angle2 = angle2;
+        this.moving2 = moving2;
         this.bins = bins;
         this.conformation = conformation;
         this.angle = angle;
@@ -58,14 +62,17 @@ final class BenchmarkTruth {
         List<String> lines = Files.readAllLines(sim.resolve("ground_truth.csv"));
         List<String> header = Arrays.asList(lines.get(0).split(","));
         int ci = header.indexOf("conformation"), ai = header.indexOf("hinge_angle_deg"), pi = header.indexOf("particle_index");
+        int a2 = header.indexOf("hinge2_angle_deg");
         int n = lines.size() - 1;
         int[] conf = new int[n];
         double[] angle = new double[n];
+        double[] angle2 = a2 < 0 ? null : new double[n];
         for (int i = 0; i < n; i++) {
             String[] f = lines.get(i + 1).split(",", -1);
             if (Integer.parseInt(f[pi]) != i) throw new IllegalStateException("ground_truth.csv: row " + (i + 2) + " is not particle " + i);
             conf[i] = Integer.parseInt(f[ci]);
             angle[i] = f[ai].isEmpty() ? Double.NaN : Double.parseDouble(f[ai]);
+            if (angle2 != null) angle2[i] = Double.parseDouble(f[a2]);
         }
         AtomicModel base = AtomicModel.read(sim.resolve("base.pdb"));
         HingeMotion h = null;
@@ -85,7 +92,17 @@ final class BenchmarkTruth {
             for (int b = 0; b <= k; b++)
                 bins.add(AtomicModel.read(sim.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb", b))).coordinates());
         }
-        return new BenchmarkTruth(e, conf, angle, base, h, confs, bins);
+        int[] moving2 = angle2 == null ? null : secondHinge(e, base);
+        return new BenchmarkTruth(e, conf, angle, angle2, moving2, base, h, confs, bins);
+    }
+
+    /** The moving residues of an external set's second hinge (truth.json hinges[1].moving). */
+    private static int[] secondHinge(BenchmarkSpec.Entry e, AtomicModel base) throws IOException {
+        var truth = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.external().resolve("truth.json").toFile());
+        String moving = truth.path("hinges").path(1).path("moving").asText(null);
+        if (moving == null) throw new IllegalStateException(e.external().resolve("truth.json") + ": hinge2_angle_deg in "
+                + "ground_truth.csv but no second hinge");
+        return dev.cryosphere.core.format.ResidueSelection.parse(moving).indices(base);
     }
 
     int count() { return conformation.length; }
@@ -143,7 +160,8 @@ final class BenchmarkTruth {
     }
 
     /** Scores of one entry (NaN where not measured). */
-    record Scores(double spearman, double kmeansAccuracy, double segmentSeparation, double distanceSpearman, int compared, double res05, double res0143, double auc,
+    record Scores(double spearman, double kmeansAccuracy, double segmentSeparation, double distanceSpearman,
+                  double r2, double r2Second, double separationSecond, int compared, double res05, double res0143, double auc,
                   double baseRes0143, double baseAuc, double rmsd, double baseRmsd, double imagesPerSecond, double loss,
                   double[] pc1) {}
 
@@ -160,10 +178,17 @@ final class BenchmarkTruth {
         }
         if (clusters.size() != n) throw new IllegalStateException("clusters.csv has " + clusters.size() + " rows, the simulation " + n);
         double spearman = Double.NaN, accuracy = Double.NaN;
-        double separation = Double.NaN, distance = Double.NaN;
+        double separation = Double.NaN, distance = Double.NaN, r2 = Double.NaN, r2Second = Double.NaN, separationSecond = Double.NaN;
         if (hinge != null) {
             spearman = Math.abs(spearman(pc1, angle));
-            separation = segmentSeparation(meanSegments(run), hinge.moving());
+            int[] segments = meanSegments(run);
+            separation = segmentSeparation(segments, hinge.moving());
+            double[][] z = latentMeans(eval.resolve("latents.csv"), n);
+            r2 = LatentFit.rSquared(z, angle);
+            if (angle2 != null) {
+                r2Second = LatentFit.rSquared(z, angle2);
+                separationSecond = segmentSeparation(segments, moving2);
+            }
             Path dist = eval.resolve("distances.csv");
             if (Files.exists(dist)) {
                 List<String> lines = Files.readAllLines(dist);
@@ -214,7 +239,25 @@ final class BenchmarkTruth {
             baseRmsd = median(b);
         }
         double[] last = lastMetrics(run.resolve("metrics.csv"));
-        return new Scores(spearman, accuracy, separation, distance, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1);
+        return new Scores(spearman, accuracy, separation, distance, r2, r2Second, separationSecond, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1);
+    }
+
+    /** The latent means (columns z0, z1, ...) of evaluate's latents.csv, row = particle index. */
+    static double[][] latentMeans(Path csv, int n) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        int pi = header.indexOf("particle_index");
+        List<Integer> zc = new ArrayList<>();
+        for (int j = 0; j < header.size(); j++) if (header.get(j).matches("z[0-9]+")) zc.add(j);
+        double[][] z = new double[n][];
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            double[] row = new double[zc.size()];
+            for (int j = 0; j < row.length; j++) row[j] = Double.parseDouble(f[zc.get(j)]);
+            z[Integer.parseInt(f[pi])] = row;
+        }
+        for (int i = 0; i < n; i++) if (z[i] == null) throw new IllegalStateException(csv + ": no latent for particle " + i);
+        return z;
     }
 
     /** Segment (argmax of the mean segmentation, noise 0) of each residue of the run's base structure. */

@@ -39,7 +39,10 @@ public record TrainingTime(double amount, Unit unit) {
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static TrainingTime parse(JsonNode v) {
         if (v == null || v.isNull()) throw new IllegalArgumentException("has no value (leave the key out for its default)");
-        if (v.isIntegralNumber()) return epochs(v.intValue());
+        if (v.isIntegralNumber()) {
+            if (v.longValue() < 1) throw new IllegalArgumentException("must be at least 1 (epochs), got " + v.asText());
+            return epochs(v.intValue());
+        }
         if (v.isNumber())
             throw new IllegalArgumentException("must be a whole number of epochs or a number with its unit (e.g. '30000 images' "
                     + "or '1000 steps'), got " + v.asText());
