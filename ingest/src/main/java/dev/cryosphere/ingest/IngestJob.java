@@ -196,6 +196,11 @@ public final class IngestJob {
         java.nio.file.Path localRootPath = localRoot
                 ? (rootUri != null ? Files2.localPath(rootUri) : metaPath.toAbsolutePath().getParent()) : fakeRoot;
         ParticleSet set = ParticleSet.read(metaPath, localRootPath).requireImages();
+        if (!o.allowNoPoses) set.requirePoses("training (ingest)");
+        else if (!set.hasPoses())
+            log.println("ingest: warning: " + meta + ": no pose column" + (set.missingPoseColumns().size() > 1 ? "s " : " ")
+                    + String.join(", ", set.missingPoseColumns()) + ": all " + set.size() + " rows are stored with 0 "
+                    + "(--allow-no-poses); a model trained on this dataset learns nothing useful");
         List<String> uris = new ArrayList<>(set.size());
         Map<java.nio.file.Path, String> cache = new LinkedHashMap<>();
         for (Particle p : set.particles()) {
@@ -237,9 +242,11 @@ public final class IngestJob {
         // first row referencing each stack, and the row with its largest index
         Map<String, Integer> firstRow = new LinkedHashMap<>();
         Map<String, Integer> maxRow = new LinkedHashMap<>();
+        Map<String, Integer> firstUnnumbered = new LinkedHashMap<>();   // "stack.mrcs" without N@
         for (int i = 0; i < ps.size(); i++) {
             String s = md.stackUris.get(i);
             firstRow.putIfAbsent(s, i);
+            if (ps.get(i).imageName().indexOf('@') < 0) firstUnnumbered.putIfAbsent(s, i);
             Integer m = maxRow.get(s);
             if (m == null || ps.get(m).imageIndex() < ps.get(i).imageIndex()) maxRow.put(s, i);
         }
@@ -253,6 +260,10 @@ public final class IngestJob {
             try (MrcReader r = Files2.openMrc(s, conf, forceHadoop)) {
                 if (r.nx() != r.ny())
                     throw new InputException(s, "header", "images are " + r.nx() + "×" + r.ny() + "; particle images must be square");
+                if (firstUnnumbered.containsKey(s)) {
+                    InputException bare = md.set.unnumberedReference(ps.get(firstUnnumbered.get(s)), r.count());
+                    if (bare != null) throw bare;
+                }
                 Particle last = ps.get(maxRow.get(s));
                 if (last.imageIndex() >= r.count())
                     throw new InputException(meta, rowWhere(last), "image " + (last.imageIndex() + 1) + " is beyond the "
@@ -306,7 +317,13 @@ public final class IngestJob {
     }
 
     private static boolean stackExists(String uri, Configuration conf) {
-        if (Files2.isLocal(uri)) return Files.isRegularFile(Files2.localPath(uri));
+        if (Files2.isLocal(uri)) {
+            java.nio.file.Path p = Files2.localPath(uri);
+            if (Files.exists(p) && !Files.isRegularFile(p))   // a named pipe would block, a device never end
+                throw new InputException(uri, null, "not a regular file (" + dev.cryosphere.core.util.InputFiles.kind(p)
+                        + "); give the stack itself");
+            return Files.exists(p);
+        }
         Path p = Files2.hadoopPath(uri);
         try {
             return p.getFileSystem(conf).exists(p);
