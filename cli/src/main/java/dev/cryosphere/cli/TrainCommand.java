@@ -71,6 +71,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String cmd = "cryosphere " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         if (structure != null && !resume && (epochs == null || epochs >= 1)) checkStructureInBox();
+        // RUN, its lock and its temporary sibling are created beside it: say so now if that cannot be
+        dev.cryosphere.core.util.AtomicOutput.requireWritableLocation(out);
         AutoCloseable[] log = {null};
         Trainer.Result r;
         try {

@@ -7,7 +7,9 @@ import dev.cryosphere.core.format.OpticsGroup;
 import dev.cryosphere.core.format.Particle;
 import dev.cryosphere.core.format.ParticleSet;
 import dev.cryosphere.core.physics.CtfParams;
+import dev.cryosphere.core.util.EnvironmentException;
 import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.core.util.IoFailure;
 import dev.cryosphere.core.util.Progress;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -87,6 +89,7 @@ public final class IngestJob {
         boolean exists = exists(fs, out);
         if (exists && !o.overwrite && !o.incremental)
             throw new InputException(o.out, null, "already exists (use --overwrite to replace it, or --incremental)");
+        checkLocalOutput();
 
         Metadata md = readMetadata(conf);
         List<Particle> particles = md.set.particles();
@@ -109,14 +112,23 @@ public final class IngestJob {
         Path temp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + UUID.randomUUID());
         boolean committed = false;
         try {
-            fs.mkdirs(temp);
+            if (!fs.mkdirs(temp))
+                throw new EnvironmentException(o.out, null, "cannot create its temporary folder " + temp
+                        + " (read-only or full file system, or no permission)");
             PartTask.Settings settings = new PartTask.Settings(temp.toString(), box, o.invert, o.skipBad,
                     new Files2.ConfMap(conf), Long.getLong(TEST_DELAY_PROPERTY, 0L),
                     Boolean.getBoolean(FORCE_HADOOP_IO_PROPERTY));
             log.printf(Locale.ROOT, "ingest: %d images in %d stacks, %d → %d px, %d part(s) on %s%n", n, v.stacks.size(),
                     v.sourceBoxes.values().iterator().next(), box, tasks.size(), jsc.master());
             Progress progress = new Progress("ingest", "images", n, log, 2000);
-            List<PartTask.Result> results = runTasks(jsc, tasks, settings, progress);
+            List<PartTask.Result> results;
+            try {
+                results = runTasks(jsc, tasks, settings, progress);
+            } catch (RuntimeException e) {
+                IOException io = e instanceof InputException ? null : IoFailure.deepestIo(e);
+                if (io != null) throw new EnvironmentException(o.out, null, "cannot write the dataset: " + IoFailure.words(io), e);
+                throw e;
+            }
             double ingestSeconds = progress.finish();
 
             List<PartTask.Reject> rejects = new ArrayList<>();
@@ -167,6 +179,11 @@ public final class IngestJob {
                 }
             }
         }
+    }
+
+    /** A local OUT whose folder is a file, or read-only: an error before any work (Hadoop's mkdirs only says false). */
+    private void checkLocalOutput() {
+        if (Files2.isLocal(o.out)) dev.cryosphere.core.util.AtomicOutput.requireWritableLocation(Files2.localPath(o.out));
     }
 
     private void checkOptions() {
