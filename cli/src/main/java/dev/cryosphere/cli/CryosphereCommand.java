@@ -1,6 +1,5 @@
 package dev.cryosphere.cli;
 
-import dev.cryosphere.core.util.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,36 +43,15 @@ public final class CryosphereCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Builds the command line with the project's error handling: bad input is one line on stderr and exit 2. */
+    /**
+     * Builds the command line with the project's error handling ({@link Failures}): one {@code error:} line, exit 2 for
+     * bad input, 3 for a failed environment (I/O, memory, a locked run, a diverged training), 1 for a bug; the stack
+     * trace only with --debug or CRYOSPHERE_DEBUG=1.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CryosphereCommand());
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            PrintWriter err = cmd.getErr();
-            Throwable root = ex;
-            while (!(root instanceof InputException) && !(root instanceof dev.cryosphere.trainer.run.TrainingDivergedException)
-                    && !(root instanceof dev.cryosphere.trainer.run.RunLockedException)
-                    && root.getCause() != null && root.getCause() != root) root = root.getCause();
-            if (root instanceof dev.cryosphere.trainer.run.RunLockedException) {
-                // as deploy/nightly.sh's lock: another process is at work, exit code 3
-                err.println("error: " + root.getMessage());
-                err.flush();
-                return 3;
-            }
-            if (root instanceof InputException) {
-                err.println("error: " + root.getMessage());
-                err.flush();
-                return 2;
-            }
-            if (root instanceof dev.cryosphere.trainer.run.TrainingDivergedException) {
-                err.println("error: training stopped: " + root.getMessage());
-                err.flush();
-                return 3;
-            }
-            err.println("error: " + ex);
-            ex.printStackTrace(err);
-            err.flush();
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) ->
+                Failures.report(ex, cmd.getErr(), Failures.debug(parseResult)));
         return cl;
     }
 

@@ -24,8 +24,9 @@ import java.util.concurrent.Callable;
 @Command(name = "info", mixinStandardHelpOptions = true,
         header = "Summarise an MRC/MRCS, STAR, .cs or PDB/mmCIF file and list the problems found.",
         description = {"MRC/MRCS: dimensions, mode, pixel size, image count, statistics of the first image.",
-                "STAR/.cs: particle count, optics groups (pixel size, box, voltage, Cs, Q0), stacks referenced; checks "
-                        + "that every stack exists and every image index is inside its stack.",
+                "STAR/.cs: particle count, optics groups (pixel size, box, voltage, Cs, Q0), stacks referenced, pose "
+                        + "columns missing; checks that every stack exists, every image index is inside its stack and "
+                        + "no name without N@ points into a stack of several images.",
                 "PDB/mmCIF: chains, residues used (one site per residue), total electrons, centroid and extent.",
                 "Exit code 0 when no problem is found, 2 when the file cannot be read or a problem is listed."})
 public final class InfoCommand implements Callable<Integer> {
@@ -79,10 +80,12 @@ public final class InfoCommand implements Callable<Integer> {
                     g.voltage(), g.cs(), g.ampContrast());
         Map<Path, Long> maxIndex = new LinkedHashMap<>();
         Map<Path, Integer> firstRow = new LinkedHashMap<>();
+        Map<Path, Integer> unnumbered = new LinkedHashMap<>();   // first row naming the stack without N@
         for (Particle p : ps) {
             if (p.stack() == null) continue;   // pose/CTF-only metadata
             maxIndex.merge(p.stack(), p.imageIndex(), Math::max);
             firstRow.putIfAbsent(p.stack(), p.row());
+            if (p.imageName().indexOf('@') < 0) unnumbered.putIfAbsent(p.stack(), p.row());
         }
         double dmin = Double.MAX_VALUE, dmax = -Double.MAX_VALUE;
         for (Particle p : ps) { dmin = Math.min(dmin, p.ctf().defocusU()); dmax = Math.max(dmax, p.ctf().defocusU()); }
@@ -98,6 +101,10 @@ public final class InfoCommand implements Callable<Integer> {
             try (MrcReader r = MrcReader.open(stack)) {
                 if (e.getValue() >= r.count())
                     problems.add("stack " + stack + " has " + r.count() + " images but the metadata uses index " + (e.getValue() + 1));
+                if (unnumbered.containsKey(stack)) {
+                    InputException bare = set.unnumberedReference(ps.get(unnumbered.get(stack)), r.count());
+                    if (bare != null) problems.add(bare.getMessage());
+                }
                 boxes.computeIfAbsent(r.nx(), k -> new LinkedHashSet<>()).add(stack.getFileName().toString());
                 if (r.nx() != r.ny()) problems.add("stack " + stack + " images are not square: " + r.nx() + " x " + r.ny());
             } catch (InputException ex) {
@@ -105,6 +112,9 @@ public final class InfoCommand implements Callable<Integer> {
             }
         }
         if (!set.hasImages()) System.out.println("  no image references (_rlnImageName): pose/CTF metadata only");
+        if (!set.hasPoses())
+            System.out.println("  no poses: missing " + String.join(", ", set.missingPoseColumns())
+                    + " (fine for looking at the images; ingest for training and render refuse it)");
         if (maxIndex.size() <= 10) for (Path s : maxIndex.keySet()) System.out.println("  stack " + s);
         if (boxes.size() > 1) problems.add("stacks have different image sizes: " + boxes);
         for (String p : problems) System.out.println("  problem: " + p);

@@ -2,6 +2,7 @@ package dev.cryosphere.cli;
 
 import dev.cryosphere.core.format.AtomCloud;
 import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.format.BoxFrame;
 import dev.cryosphere.core.format.MrcStackWriter;
 import dev.cryosphere.core.format.Particle;
 import dev.cryosphere.core.format.ParticleSet;
@@ -26,7 +27,8 @@ import java.util.stream.IntStream;
                         + "RELION's A(rot, tilt, psi), projected along z, centred at image centre − origin, CTF applied "
                         + "in Fourier space (RELION convention, first lobe positive). Use it to check that a base "
                         + "structure fits the particles: the output stack has one image per STAR row, in order.",
-                "The structure must be in the box frame: the box centre (pixel N/2) is at (0, 0, 0) Å."})
+                "The structure must be in the box frame: the box centre (pixel N/2) is at (0, 0, 0) Å; a residue outside "
+                        + "the box is an error (it would be clipped), with how far out it is."})
 public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--structure", required = true, paramLabel = "PDB|CIF", description = "Structure (PDB or mmCIF).")
     Path structure;
@@ -67,12 +69,12 @@ public final class RenderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double[] xyz, amp;
+        AtomicModel model = AtomicModel.read(structure);
         if (sites == Sites.atoms) {
             AtomCloud atoms = AtomCloud.read(structure);
             xyz = atoms.xyz();
             amp = atoms.electrons();
         } else {
-            AtomicModel model = AtomicModel.read(structure);
             xyz = model.coordinates();
             amp = model.amplitudes();
         }
@@ -89,6 +91,8 @@ public final class RenderCommand implements Callable<Integer> {
             if (apix == null && Math.abs(p.pixelSize() - a) > 1e-6)
                 throw new InputException(particles, "row " + (p.row() + 1), "pixel size " + p.pixelSize() + " differs from row 1's " + a + "; pass --apix");
         }
+        set.requirePoses("render");
+        BoxFrame.requireInside(structure, model, n, a, box != null || apix != null ? "--box/--apix" : particles.toString());
         GaussianRenderer renderer = new GaussianRenderer(n, a, width);
         Progress progress = new Progress("render", "images", rows.size());
         int chunk = 512;

@@ -1,6 +1,7 @@
 package dev.cryosphere.cli;
 
 import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.format.BoxFrame;
 import dev.cryosphere.core.format.MrcStackWriter;
 import dev.cryosphere.core.format.OpticsGroup;
 import dev.cryosphere.core.format.Particle;
@@ -141,6 +142,12 @@ public final class SimulateCommand implements Callable<Integer> {
             input.withCoordinates(translate(input.coordinates(), shift)).writePdb(dir.resolve("base.pdb"));
             AtomicModel base = AtomicModel.read(dir.resolve("base.pdb"));
             Motion motion = motion(base, others, shift, dir);
+            // a residue outside the box would be clipped from the images without a word
+            String boxFrom = "--box " + box + " --apix " + apix + (center ? " after --center" : " (no --center)");
+            BoxFrame.requireInside(structure != null ? structure : conformations.get(0), base, box, apix, boxFrom);
+            for (int k = 0; k < others.size(); k++)
+                BoxFrame.requireInside(conformations.get(k), others.get(k).withCoordinates(translate(others.get(k).coordinates(),
+                        shift)), box, apix, boxFrom);
             Simulator sim = new Simulator(spec, motion, base.amplitudes());
             List<Particle> particles = new ArrayList<>(count);
             OpticsGroup optics = OpticsGroup.of(1, apix, box, voltage, cs, ampContrast);

@@ -1,5 +1,9 @@
 package dev.cryosphere.cli;
 
+import dev.cryosphere.core.dataset.DatasetInfo;
+import dev.cryosphere.core.dataset.DatasetReader;
+import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.format.BoxFrame;
 import dev.cryosphere.trainer.run.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,7 +38,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DATASET", description = "Dataset folder written by `cryosphere ingest`.")
     Path data;
 
-    @Option(names = "--structure", paramLabel = "PDB|CIF", description = "Base structure, in the box frame (box centre at 0,0,0 Å). Required for a new run.")
+    @Option(names = "--structure", paramLabel = "PDB|CIF", description = "Base structure, in the box frame (box centre at 0,0,0 Å): a "
+            + "residue outside the dataset's box is an error. Required for a new run.")
     Path structure;
 
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder.")
@@ -66,6 +71,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String cmd = "cryosphere " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        if (structure != null && !resume && (epochs == null || epochs >= 1)) checkStructureInBox();
+        // RUN, its lock and its temporary sibling are created beside it: say so now if that cannot be
+        dev.cryosphere.core.util.AtomicOutput.requireWritableLocation(out);
         AutoCloseable[] log = {null};
         Trainer.Result r;
         try {
@@ -78,5 +86,12 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "train: %d epoch(s) done, last loss %.5f, %.1f images/s -> %s%n",
                 r.epochsDone(), r.lastLoss(), r.imagesPerSecond(), r.run());
         return 0;
+    }
+
+    /** A base structure partly outside the particles' box would be clipped from every image: refuse it up front. */
+    private void checkStructureInBox() {
+        DatasetInfo info = DatasetReader.open(data.toAbsolutePath().toString()).info();
+        if (info.pixelSize() == null) return;   // mixed pixel sizes: the trainer says what to do
+        BoxFrame.requireInside(structure, AtomicModel.read(structure), info.box(), info.pixelSize(), "the dataset " + data);
     }
 }

@@ -41,6 +41,7 @@ public final class VolumeCommand implements Callable<Integer> {
         if (box < 2 || !(apix > 0) || !(sigma > 0))
             throw new dev.cryosphere.core.util.InputException(null, "options", "--box must be >= 2, --apix and --sigma positive");
         AtomicModel m = AtomicModel.read(structure);
+        dev.cryosphere.core.format.BoxFrame.requireInside(structure, m, box, apix, "--box/--apix");
         Volume v = GaussianVolume.render(m.coordinates(), m.amplitudes(), box, apix, sigma);
         try (AtomicOutput o = AtomicOutput.file(out, overwrite)) {
             MrcWriter.writeVolume(o.path(), v);

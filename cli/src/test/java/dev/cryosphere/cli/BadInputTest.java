@@ -209,4 +209,134 @@ class BadInputTest {
                 "nobox.star", "--box");
         assertNoOutput(out);
     }
+
+    // ---------------------------------------------------------------- issue 15/16: no silent guesses
+
+    private static final String POSES = "_rlnAngleRot #3\n_rlnAngleTilt #4\n_rlnAnglePsi #5\n_rlnOriginXAngst #6\n"
+            + "_rlnOriginYAngst #7\n";
+
+    private void assertOneLine(Cli c, int code, String... mentions) {
+        assertEquals(code, c.exitCode(), c.err());
+        assertFails(c, mentions);
+        assertEquals(1, c.err().strip().lines().count(), "one line: " + c.err());
+    }
+
+    @Test
+    void renderWithoutAngleColumnsNamesThem() throws IOException {
+        Path p = star("noangles.star", "_rlnDefocusU #1\n_rlnOpticsGroup #2\n_rlnOriginXAngst #3\n_rlnOriginYAngst #4\n"
+                + "10000 1 0 0\n");
+        Path out = dir.resolve("r.mrcs");
+        assertOneLine(Cli.run("render", "--structure", SharedData.oracle1ztu("1ztu_boxcentred.pdb").toString(), "--particles",
+                p.toString(), "--out", out.toString()), 2, "noangles.star, data_particles: missing pose columns "
+                + "_rlnAngleRot, _rlnAngleTilt, _rlnAnglePsi: render needs every particle's pose");
+        assertNoOutput(out);
+    }
+
+    @Test
+    void infoSaysWhenPosesAreMissingButAcceptsTheFile() throws IOException {
+        stack("two.mrcs", 2);
+        Path p = star("ctf.star", "_rlnImageName #1\n_rlnDefocusU #2\n1@two.mrcs 10000\n2@two.mrcs 10000\n");
+        Cli c = Cli.run("info", p.toString());
+        assertEquals(0, c.exitCode(), c.out() + c.err());
+        assertTrue(c.out().contains("no poses: missing _rlnAngleRot, _rlnAngleTilt, _rlnAnglePsi, _rlnOriginXAngst, "
+                + "_rlnOriginYAngst"), c.out());
+    }
+
+    @Test
+    void aNameWithoutImageNumberIntoAStackIsAProblemNamingRowAndColumn() throws IOException {
+        stack("three.mrcs", 3);
+        Path p = star("bare.star", "_rlnImageName #1\n_rlnDefocusU #2\n" + POSES + "1@three.mrcs 10000 0 0 0 0 0\n"
+                + "three.mrcs 10000 0 0 0 0 0\n");
+        Cli c = Cli.run("info", p.toString());
+        assertEquals(2, c.exitCode());
+        assertTrue(c.out().contains("bare.star, row 2, column _rlnImageName: 'three.mrcs' has no image number (N@), which "
+                + "means a file of one image, but " + dir.resolve("three.mrcs") + " holds 3 images"), c.out());
+    }
+
+    @Test
+    void duplicatedStarColumnIsOneLine() throws IOException {
+        Path p = star("dup.star", "_rlnImageName #1\n_rlnDefocusU #2\n_rlnDefocusU #3\n1@x.mrcs 10000 20000\n");
+        assertOneLine(Cli.run("info", p.toString()), 2, "dup.star, line ", "column _rlnDefocusU appears twice");
+    }
+
+    @Test
+    void starWithByteOrderMarkReads() throws IOException {
+        stack("bom.mrcs", 1);
+        Path p = dir.resolve("bom.star");
+        Files.writeString(p, "\uFEFF" + OPTICS + "data_particles\nloop_\n_rlnImageName #1\n_rlnDefocusU #2\n" + POSES
+                + "1@bom.mrcs 10000 0 0 0 0 0\n");
+        Cli c = Cli.run("info", p.toString());
+        assertEquals(0, c.exitCode(), c.out() + c.err());
+        assertTrue(c.out().contains("1 particles, 1 optics group(s)"), c.out());
+    }
+
+    @Test
+    void namedPipeGivenAsStarOrStackIsRefusedInOneLine() throws Exception {
+        Path fifo = dir.resolve("particles.star");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo not available");
+        assertOneLine(Cli.run("info", fifo.toString()), 2, "particles.star: not a regular file (a named pipe (FIFO))");
+        Path out = dir.resolve("r.mrcs");
+        assertOneLine(Cli.run("render", "--structure", pdb(), "--particles", fifo.toString(), "--out", out.toString()), 2,
+                "not a regular file (a named pipe (FIFO))");
+        assertNoOutput(out);
+        Path ds = dir.resolve("ds");
+        assertOneLine(Cli.run("ingest", "--particles", fifo.toString(), "--out", ds.toString(), "--master", "local[1]"), 2,
+                "not a regular file (a named pipe (FIFO))");
+        assertNoOutput(ds);
+        Path stackFifo = dir.resolve("stack.mrcs");
+        new ProcessBuilder("mkfifo", stackFifo.toString()).start().waitFor();
+        assertOneLine(Cli.run("info", stackFifo.toString()), 2, "stack.mrcs: not a regular file (a named pipe (FIFO))");
+    }
+
+    @Test
+    void mrcLongerThanItsHeaderSaysIsAnError() throws IOException {
+        Path s = stack("long.mrcs", 4);
+        try (RandomAccessFile f = new RandomAccessFile(s.toFile(), "rw")) {
+            f.seek(8);
+            f.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(1).array());   // nz = 1 of 4
+        }
+        assertOneLine(Cli.run("info", s.toString()), 2, "long.mrcs, header: the file has", "fits 4 images, not the header's nz = 1");
+    }
+
+    @Test
+    void pdbWithADuplicatedResidueNamesChainResidueAndLine() throws IOException {
+        java.util.List<String> lines = Files.readAllLines(SharedData.oracle1ztu("1ztu_boxcentred.pdb"));
+        java.util.List<String> first = lines.stream().filter(l -> l.startsWith("ATOM") && l.substring(22, 26).trim()
+                .equals(lines.stream().filter(x -> x.startsWith("ATOM")).findFirst().orElseThrow().substring(22, 26).trim()))
+                .toList();
+        int end = 0;
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).startsWith("ATOM")) end = i;
+        java.util.List<String> edited = new java.util.ArrayList<>(lines);
+        edited.addAll(end + 1, first);
+        Path dup = Files.write(dir.resolve("dup.pdb"), edited);
+        Path out = dir.resolve("v.mrc");
+        assertOneLine(Cli.run("volume", "--structure", dup.toString(), "--box", "64", "--apix", "2", "--out", out.toString()),
+                2, "dup.pdb, line " + (end + 2) + ": residue A:", "appears twice");
+        assertNoOutput(out);
+    }
+
+    @Test
+    void structureOutsideTheBoxSaysHowFarAndTheFix() throws IOException {
+        // 1ztu.pdb as deposited: its centre is at (28.8, 49.2, 28.2) Å, not in the box frame
+        Path out = dir.resolve("r.mrcs");
+        String star = SharedData.oracle1ztu("poses_ctf.star").toString();
+        Cli c = Cli.run("render", "--structure", pdb(), "--particles", star, "--out", out.toString());
+        assertOneLine(c, 2, "1ztu.pdb, residue A:", "Å outside the 64 px × 2 Å = 128.0 Å box of " + star,
+                "residues are outside", "centre the model in the box");
+        assertNoOutput(out);
+
+        Path sim = dir.resolve("sim");
+        c = Cli.run("simulate", "--structure", pdb(), "-n", "5", "--out", sim.toString());
+        assertOneLine(c, 2, "1ztu.pdb, residue A:", "--box 64 --apix 2.0 (no --center)", "centre the model in the box");
+        assertNoOutput(sim);
+        assertEquals(0, Cli.run("simulate", "--structure", pdb(), "--center", "-n", "5", "--out", sim.toString()).exitCode());
+
+        Path map = dir.resolve("v.mrc");
+        c = Cli.run("volume", "--structure", SharedData.oracle1ztu("1ztu_boxcentred.pdb").toString(), "--box", "16",
+                "--apix", "2", "--out", map.toString());
+        assertOneLine(c, 2, "1ztu_boxcentred.pdb, residue", "Å outside the 16 px × 2 Å = 32.0 Å box",
+                "larger than the box: use particles extracted in a larger box");
+        assertNoOutput(map);
+    }
 }

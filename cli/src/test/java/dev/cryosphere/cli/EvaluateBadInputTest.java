@@ -25,7 +25,8 @@ class EvaluateBadInputTest {
 
     private static void assertFails(List<String> extra, String... expected) throws Exception {
         Path out = dir.resolve("eval");
-        List<String> args = new ArrayList<>(List.of("evaluate", "--data", fx.data.toString(), "--out", out.toString(), "--master", "local[2]"));
+        List<String> args = new ArrayList<>(List.of("evaluate", "--out", out.toString(), "--master", "local[2]"));
+        if (!extra.contains("--data")) args.addAll(List.of("--data", fx.data.toString()));
         if (!extra.contains("--run")) args.addAll(List.of("--run", fx.run.toString()));
         args.addAll(extra);
         Cli c = Cli.run(args.toArray(String[]::new));
@@ -81,5 +82,94 @@ class EvaluateBadInputTest {
         Cli c = Cli.run("evaluate", "--run", fx.run.toString(), "--data", fx.data.toString(), "--out", out.toString());
         assertEquals(2, c.exitCode());
         assertTrue(c.err().contains("already exists"), c.err());
+    }
+
+    // ---------------------------------------------------------------- issue 15: damaged runs and datasets, outputs
+
+    private static Path copyOf(Path from, String name) throws Exception {
+        Path to = dir.resolve(name);
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(q);
+                else Files.copy(p, q);
+            }
+        }
+        return to;
+    }
+
+    private static Path onlyCheckpoint(Path run) throws Exception {
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("epoch-")).findFirst().orElseThrow();
+        }
+    }
+
+    private static void truncate(Path file, long keep) throws Exception {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(keep);
+        }
+    }
+
+    @Test
+    void truncatedCheckpoint() throws Exception {
+        Path run = copyOf(fx.run, "run-truncated");
+        Path zip = onlyCheckpoint(run).resolve("model.zip");
+        truncate(zip, Files.size(zip) / 2);
+        assertFails(List.of("--run", run.toString()), zip + ": damaged checkpoint, cannot be read (",
+                "delete its folder " + zip.getParent() + " to go back to the checkpoint before");
+    }
+
+    @Test
+    void corruptStateJson() throws Exception {
+        Path run = copyOf(fx.run, "run-state");
+        Path state = onlyCheckpoint(run).resolve("state.json");
+        Files.writeString(state, "{\"epochs_done\": 1, \"epo");
+        assertFails(List.of("--run", run.toString()), state + ": damaged, not JSON (");
+        Files.writeString(state, "{\"epochs_done\": \"one\"}");
+        assertFails(List.of("--run", run.toString()), state + ", key epochs_done: '\"one\"' is not an epoch number");
+    }
+
+    @Test
+    void truncatedParquetPart() throws Exception {
+        Path data = copyOf(fx.data, "ds-truncated");
+        Path part;
+        try (Stream<Path> s = Files.list(data)) {
+            part = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().findFirst().orElseThrow();
+        }
+        truncate(part, Files.size(part) - 100);
+        Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc"));
+        assertFails(List.of("--data", data.toString()), "part-", ".parquet: damaged Parquet part, cannot be read (",
+                "ingest the dataset again");
+    }
+
+    @Test
+    void corruptDatasetJson() throws Exception {
+        Path data = copyOf(fx.data, "ds-json");
+        Files.writeString(data.resolve("_dataset.json"), "{\"format_version\": 1, \"count\": ");
+        assertFails(List.of("--data", data.toString()), data.resolve("_dataset.json") + ": damaged, cannot be read (",
+                "ingest the dataset again");
+    }
+
+    @Test
+    void outputUnderARegularFileIsOneLineExit3() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+        Cli c = Cli.run("evaluate", "--run", fx.run.toString(), "--data", fx.data.toString(), "--out",
+                file.resolve("eval").toString(), "--master", "local[2]");
+        assertEquals(3, c.exitCode(), c.err());
+        assertEquals("error: " + file.resolve("eval") + ": cannot create it: " + file + " is a file, not a folder",
+                c.err().strip());
+    }
+
+    @Test
+    void readOnlyOutputIsOneLineExit3() throws Exception {
+        try (SmallFileSystem ro = SmallFileSystem.readOnly(dir.resolve("ro"))) {
+            Path out = ro.dir().resolve("eval");
+            Cli c = Cli.run("evaluate", "--run", fx.run.toString(), "--data", fx.data.toString(), "--out", out.toString(),
+                    "--master", "local[2]");
+            assertEquals(3, c.exitCode(), c.err());
+            String err = c.err().strip();
+            assertTrue(err.startsWith("error: " + out + ": cannot write in " + ro.dir() + ": ") && err.lines().count() == 1, err);
+            assertEquals(List.of(), ro.entries());
+        }
     }
 }

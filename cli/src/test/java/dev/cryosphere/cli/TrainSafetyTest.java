@@ -271,4 +271,61 @@ class TrainSafetyTest {
         }
         assertEquals(3, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + 2 epochs");
     }
+
+    // ---------------------------------------------------------------- issue 15: environment, structure, damaged runs
+
+    @Test
+    void anUnwritableRunLocationIsOneLineExit3AndLeavesNothing() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+        Cli c = train(file.resolve("run"), one);
+        assertOneErrorLine(c, 3, file.resolve("run") + ": cannot create it: " + file + " is a file, not a folder");
+        assertFalse(c.err().contains("\tat "), c.err());
+        try (SmallFileSystem ro = SmallFileSystem.readOnly(dir.resolve("ro"))) {
+            c = train(ro.dir().resolve("run"), one);
+            assertOneErrorLine(c, 3, ro.dir().resolve("run") + ": cannot write in " + ro.dir() + ": ");
+            assertEquals(List.of(), ro.entries());
+        }
+    }
+
+    @Test
+    void aFullDiskDuringTrainingIsOneLineExit3AndLeavesNothing() throws Exception {
+        try (SmallFileSystem full = SmallFileSystem.full(dir.resolve("full"), 64)) {
+            Path run = full.dir().resolve("run");
+            Cli c = train(run, one);
+            assertOneErrorLine(c, 3, run.toString(), "no space left on the device (the disk is full)");
+            assertFalse(c.err().contains(".tmp"), c.err());
+            assertEquals(List.of(), full.entries(), "nothing left behind, the lock file included");
+        }
+    }
+
+    @Test
+    void aStructureOutsideTheBoxIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path run = dir.resolve("outside");
+        Cli c = Cli.run("train", "--data", data.toString(), "--structure",
+                dev.cryosphere.core.testing.SharedData.structures("1ztu.pdb").toString(), "--out", run.toString(),
+                "--config", one.toString());
+        assertOneErrorLine(c, 2, "1ztu.pdb, residue A:", "Å outside the 24 px × 4 Å = 96.0 Å box of the dataset " + data,
+                "centre the model in the box");
+        assertEquals(List.of(), siblings(run));
+    }
+
+    @Test
+    void aDamagedCheckpointOrStateIsOneLineOnResume() throws Exception {
+        Path run = dir.resolve("damaged");
+        assertEquals(0, train(run, one).exitCode());
+        Path zip = run.resolve("checkpoints/epoch-0001/model.zip"), state = zip.resolveSibling("state.json");
+        byte[] good = Files.readAllBytes(zip);
+        Files.write(zip, java.util.Arrays.copyOf(good, good.length / 2));
+        Map<String, String> before = snapshot(run);
+        Cli c = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume", "--epochs", "2");
+        assertOneErrorLine(c, 2, zip + ": damaged checkpoint, cannot be read (", "delete its folder " + zip.getParent());
+        assertEquals(before, snapshot(run), "nothing changed");
+
+        Files.write(zip, good);
+        Files.writeString(state, "{\"epochs_done\" : 1, \"epo");
+        before = snapshot(run);
+        c = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume", "--epochs", "2");
+        assertOneErrorLine(c, 2, state + ": damaged, not JSON (");
+        assertEquals(before, snapshot(run), "nothing changed");
+    }
 }

@@ -7,7 +7,9 @@ import dev.cryosphere.core.format.OpticsGroup;
 import dev.cryosphere.core.format.Particle;
 import dev.cryosphere.core.format.ParticleSet;
 import dev.cryosphere.core.physics.CtfParams;
+import dev.cryosphere.core.util.EnvironmentException;
 import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.core.util.IoFailure;
 import dev.cryosphere.core.util.Progress;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -87,6 +89,7 @@ public final class IngestJob {
         boolean exists = exists(fs, out);
         if (exists && !o.overwrite && !o.incremental)
             throw new InputException(o.out, null, "already exists (use --overwrite to replace it, or --incremental)");
+        checkLocalOutput();
 
         Metadata md = readMetadata(conf);
         List<Particle> particles = md.set.particles();
@@ -109,14 +112,23 @@ public final class IngestJob {
         Path temp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + UUID.randomUUID());
         boolean committed = false;
         try {
-            fs.mkdirs(temp);
+            if (!fs.mkdirs(temp))
+                throw new EnvironmentException(o.out, null, "cannot create its temporary folder " + temp
+                        + " (read-only or full file system, or no permission)");
             PartTask.Settings settings = new PartTask.Settings(temp.toString(), box, o.invert, o.skipBad,
                     new Files2.ConfMap(conf), Long.getLong(TEST_DELAY_PROPERTY, 0L),
                     Boolean.getBoolean(FORCE_HADOOP_IO_PROPERTY));
             log.printf(Locale.ROOT, "ingest: %d images in %d stacks, %d → %d px, %d part(s) on %s%n", n, v.stacks.size(),
                     v.sourceBoxes.values().iterator().next(), box, tasks.size(), jsc.master());
             Progress progress = new Progress("ingest", "images", n, log, 2000);
-            List<PartTask.Result> results = runTasks(jsc, tasks, settings, progress);
+            List<PartTask.Result> results;
+            try {
+                results = runTasks(jsc, tasks, settings, progress);
+            } catch (RuntimeException e) {
+                IOException io = e instanceof InputException ? null : IoFailure.deepestIo(e);
+                if (io != null) throw new EnvironmentException(o.out, null, "cannot write the dataset: " + IoFailure.words(io), e);
+                throw e;
+            }
             double ingestSeconds = progress.finish();
 
             List<PartTask.Reject> rejects = new ArrayList<>();
@@ -169,6 +181,11 @@ public final class IngestJob {
         }
     }
 
+    /** A local OUT whose folder is a file, or read-only: an error before any work (Hadoop's mkdirs only says false). */
+    private void checkLocalOutput() {
+        if (Files2.isLocal(o.out)) dev.cryosphere.core.util.AtomicOutput.requireWritableLocation(Files2.localPath(o.out));
+    }
+
     private void checkOptions() {
         if (o.shardMb < 1) throw new InputException(null, "--shard-mb", "must be ≥ 1, got " + o.shardMb);
         if (o.box != null && o.box < 2) throw new InputException(null, "--box", "must be ≥ 2, got " + o.box);
@@ -196,6 +213,11 @@ public final class IngestJob {
         java.nio.file.Path localRootPath = localRoot
                 ? (rootUri != null ? Files2.localPath(rootUri) : metaPath.toAbsolutePath().getParent()) : fakeRoot;
         ParticleSet set = ParticleSet.read(metaPath, localRootPath).requireImages();
+        if (!o.allowNoPoses) set.requirePoses("training (ingest)");
+        else if (!set.hasPoses())
+            log.println("ingest: warning: " + meta + ": no pose column" + (set.missingPoseColumns().size() > 1 ? "s " : " ")
+                    + String.join(", ", set.missingPoseColumns()) + ": all " + set.size() + " rows are stored with 0 "
+                    + "(--allow-no-poses); a model trained on this dataset learns nothing useful");
         List<String> uris = new ArrayList<>(set.size());
         Map<java.nio.file.Path, String> cache = new LinkedHashMap<>();
         for (Particle p : set.particles()) {
@@ -237,9 +259,11 @@ public final class IngestJob {
         // first row referencing each stack, and the row with its largest index
         Map<String, Integer> firstRow = new LinkedHashMap<>();
         Map<String, Integer> maxRow = new LinkedHashMap<>();
+        Map<String, Integer> firstUnnumbered = new LinkedHashMap<>();   // "stack.mrcs" without N@
         for (int i = 0; i < ps.size(); i++) {
             String s = md.stackUris.get(i);
             firstRow.putIfAbsent(s, i);
+            if (ps.get(i).imageName().indexOf('@') < 0) firstUnnumbered.putIfAbsent(s, i);
             Integer m = maxRow.get(s);
             if (m == null || ps.get(m).imageIndex() < ps.get(i).imageIndex()) maxRow.put(s, i);
         }
@@ -253,6 +277,10 @@ public final class IngestJob {
             try (MrcReader r = Files2.openMrc(s, conf, forceHadoop)) {
                 if (r.nx() != r.ny())
                     throw new InputException(s, "header", "images are " + r.nx() + "×" + r.ny() + "; particle images must be square");
+                if (firstUnnumbered.containsKey(s)) {
+                    InputException bare = md.set.unnumberedReference(ps.get(firstUnnumbered.get(s)), r.count());
+                    if (bare != null) throw bare;
+                }
                 Particle last = ps.get(maxRow.get(s));
                 if (last.imageIndex() >= r.count())
                     throw new InputException(meta, rowWhere(last), "image " + (last.imageIndex() + 1) + " is beyond the "
@@ -306,7 +334,13 @@ public final class IngestJob {
     }
 
     private static boolean stackExists(String uri, Configuration conf) {
-        if (Files2.isLocal(uri)) return Files.isRegularFile(Files2.localPath(uri));
+        if (Files2.isLocal(uri)) {
+            java.nio.file.Path p = Files2.localPath(uri);
+            if (Files.exists(p) && !Files.isRegularFile(p))   // a named pipe would block, a device never end
+                throw new InputException(uri, null, "not a regular file (" + dev.cryosphere.core.util.InputFiles.kind(p)
+                        + "); give the stack itself");
+            return Files.exists(p);
+        }
         Path p = Files2.hadoopPath(uri);
         try {
             return p.getFileSystem(conf).exists(p);

@@ -46,6 +46,12 @@ public final class IngestOptions {
             description = "Reject NaN/Inf or constant images into OUT/_rejected.csv and go on (default: stop with an error).")
     public boolean skipBad;
 
+    @Option(names = "--allow-no-poses",
+            description = "Accept metadata without pose columns (rlnAngleRot/Tilt/Psi, rlnOriginX/YAngst; .cs "
+                    + "alignments3D/pose, shift) and store 0 for them, with a warning. Only for looking at the images: "
+                    + "training needs the poses of a consensus refinement (default: such metadata is an error).")
+    public boolean allowNoPoses;
+
     @Option(names = "--norm-sample", paramLabel = "K", defaultValue = "100",
             description = "Images sampled for the Fourier normalisation statistics (default: ${DEFAULT-VALUE}).")
     public int normSample = 100;

@@ -233,4 +233,101 @@ class IngestBadInputTest extends SparkTest {
         assertTrue(created != null);
         assertNoTemporaries();
     }
+
+    // ---------------------------------------------------------------- issue 15/16: no silent guesses
+
+    /** RELION 3.1 STAR with one optics group (1.5 Å, 16 px) and the given particle columns and rows. */
+    private Path starOf(String name, List<String> columns, String... rows) throws Exception {
+        StringBuilder sb = new StringBuilder("data_optics\nloop_\n_rlnOpticsGroup\n_rlnImagePixelSize\n_rlnVoltage\n"
+                + "_rlnSphericalAberration\n_rlnAmplitudeContrast\n_rlnImageSize\n1 1.5 300 2.7 0.1 16\n\n"
+                + "data_particles\nloop_\n");
+        for (String c : columns) sb.append('_').append(c).append('\n');
+        for (String r : rows) sb.append(r).append('\n');
+        return Files.writeString(tmp.resolve(name), sb.toString());
+    }
+
+    @Test
+    void missingAngleColumnsAreAnErrorNamingThem() throws Exception {
+        TestSets.stack(tmp.resolve("a.mrcs"), 2, 16, 1, null);
+        Path star = starOf("noangles.star", List.of("rlnImageName", "rlnDefocusU", "rlnAnglePsi", "rlnOriginXAngst",
+                "rlnOriginYAngst"), "1@a.mrcs 15000 10 0 0", "2@a.mrcs 15000 20 0 0");
+        InputException e = fails(star, "noangles.star, data_particles: missing pose columns _rlnAngleRot, _rlnAngleTilt:",
+                "training (ingest) needs every particle's pose");
+        assertEquals("data_particles", e.where());
+    }
+
+    @Test
+    void missingOriginColumnsAreAnErrorNamingThem() throws Exception {
+        TestSets.stack(tmp.resolve("a.mrcs"), 2, 16, 1, null);
+        Path star = starOf("noorigin.star", List.of("rlnImageName", "rlnDefocusU", "rlnAngleRot", "rlnAngleTilt",
+                "rlnAnglePsi", "rlnOriginX"), "1@a.mrcs 15000 1 2 3 0.5", "2@a.mrcs 15000 1 2 3 0.5");
+        fails(star, "noorigin.star", "missing pose column _rlnOriginYAngst:");
+    }
+
+    @Test
+    void metadataWithoutAnyPoseIsIngestedOnlyWhenAskedWithAWarning() throws Exception {
+        TestSets.stack(tmp.resolve("a.mrcs"), 3, 16, 1, null);
+        Path star = starOf("ctfonly.star", List.of("rlnImageName", "rlnDefocusU"), "1@a.mrcs 15000", "2@a.mrcs 15000",
+                "3@a.mrcs 15000");
+        fails(star, "ctfonly.star", "_rlnAngleRot, _rlnAngleTilt, _rlnAnglePsi, _rlnOriginXAngst, _rlnOriginYAngst");
+        IngestOptions o = IngestOptions.of(star.toString(), tmp.resolve("out").toString());
+        o.allowNoPoses = true;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(err, true));
+        try {
+            IngestJob.run(o, jsc());
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(3, DatasetReader.open(tmp.resolve("out")).count());
+        assertTrue(err.toString().contains("all 3 rows are stored with 0 (--allow-no-poses)"), err.toString());
+    }
+
+    @Test
+    void csWithoutPoseFieldsIsAnErrorNamingThem() throws Exception {
+        TestSets.stack(tmp.resolve("a.mrcs"), 2, 16, 1, null);
+        String descr = "[('blob/path', '|S6'), ('blob/idx', '<u4'), ('blob/psize_A', '<f4'), ('blob/shape', '<u4', (2,)), "
+                + "('ctf/df1_A', '<f4'), ('ctf/df2_A', '<f4'), ('ctf/df_angle_rad', '<f4'), ('ctf/accel_kv', '<f4'), "
+                + "('ctf/cs_mm', '<f4'), ('ctf/amp_contrast', '<f4'), ('alignments3D/shift', '<f4', (2,))]";
+        Path cs = Files.write(tmp.resolve("nopose.cs"), TestSets.npy(descr, 2,
+                6 + 4 + 4 + 8 + 6 * 4 + 8, (b, r) -> {
+                    b.put("a.mrcs".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    b.putInt(r).putFloat(1.5f).putInt(16).putInt(16);
+                    b.putFloat(15000).putFloat(15000).putFloat(0).putFloat(300).putFloat(2.7f).putFloat(0.1f);
+                    b.putFloat(0).putFloat(0);
+                }));
+        InputException e = fails(cs, "nopose.cs: missing pose field alignments3D/pose:", "alignments3D/pose and alignments3D/shift");
+        assertEquals(null, e.where());
+    }
+
+    @Test
+    void aNameWithoutImageNumberIntoAStackOfSeveralIsAnError() throws Exception {
+        TestSets.stack(tmp.resolve("a.mrcs"), 3, 16, 1, null);
+        Path star = starOf("bare.star", List.of("rlnImageName", "rlnDefocusU", "rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi",
+                "rlnOriginXAngst", "rlnOriginYAngst"), "1@a.mrcs 15000 0 0 0 0 0", "a.mrcs 15000 0 0 0 0 0");
+        InputException e = fails(star, "bare.star, row 2, column _rlnImageName: 'a.mrcs' has no image number (N@)",
+                "holds 3 images", "000001@a.mrcs");
+        assertEquals("row 2, column _rlnImageName", e.where());
+    }
+
+    @Test
+    void aNameWithoutImageNumberOfASingleImageFileIsFine() throws Exception {
+        TestSets.stack(tmp.resolve("one.mrc"), 1, 16, 1, null);
+        TestSets.stack(tmp.resolve("two.mrc"), 1, 16, 2, null);
+        Path star = starOf("singles.star", List.of("rlnImageName", "rlnDefocusU", "rlnAngleRot", "rlnAngleTilt",
+                "rlnAnglePsi", "rlnOriginXAngst", "rlnOriginYAngst"), "one.mrc 15000 0 0 0 0 0", "two.mrc 15000 0 0 0 0 0");
+        IngestJob.run(IngestOptions.of(star.toString(), tmp.resolve("out").toString()), jsc());
+        assertEquals(2, DatasetReader.open(tmp.resolve("out")).count());
+    }
+
+    @Test
+    void aStackThatIsANamedPipeIsRefused() throws Exception {
+        Path fifo = tmp.resolve("pipe.mrcs");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "mkfifo not available");
+        Path star = TestSets.star(tmp.resolve("p.star"), ONE, true, TestSets.refs("pipe.mrcs", 2, 1));
+        fails(star, "pipe.mrcs: not a regular file (a named pipe (FIFO)); give the stack itself");
+        Files.delete(fifo);
+    }
 }

@@ -71,4 +71,21 @@ final class TestSets {
         out.addAll(b);
         return out;
     }
+
+    interface RecordWriter { void write(java.nio.ByteBuffer b, int row); }
+
+    /** A version 1.0 .npy file of a structured array (a cryoSPARC .cs file), as numpy.save writes it. */
+    static byte[] npy(String descr, int rows, int recordSize, RecordWriter records) {
+        String dict = "{'descr': " + descr + ", 'fortran_order': False, 'shape': (" + rows + ",), }";
+        int unpadded = 10 + dict.length() + 1;
+        String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + rows * recordSize)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        b.putShort((short) header.length());
+        b.put(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        for (int r = 0; r < rows; r++) records.write(b, r);
+        if (b.position() != b.capacity()) throw new IllegalStateException("records of the wrong size");
+        return b.array();
+    }
 }

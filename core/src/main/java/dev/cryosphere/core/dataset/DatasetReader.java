@@ -1,6 +1,7 @@
 package dev.cryosphere.core.dataset;
 
 import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.core.util.IoFailure;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -61,8 +62,11 @@ public final class DatasetReader {
             }
         } catch (FileNotFoundException e) {
             throw new InputException(uri, null, "not a dataset: " + DatasetSchema.INFO_FILE + " not found", e);
-        } catch (IOException e) {
-            throw new InputException(json, null, "cannot read: " + e.getMessage(), e);
+        } catch (InputException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InputException(json, null, "damaged, cannot be read (" + IoFailure.reason(e) + "); ingest the "
+                    + "dataset again", e);
         }
     }
 
@@ -104,6 +108,7 @@ public final class DatasetReader {
         private final boolean images;
         private final Configuration conf;
         private int nextPart;
+        private String current;
         private ParquetReader<DatasetRow> reader;
         private DatasetRow pending;
         private boolean done;
@@ -144,11 +149,12 @@ public final class DatasetReader {
                             done = true;
                             return null;
                         }
-                        String part = parts.get(nextPart++);
+                        current = parts.get(nextPart++);
                         try {
-                            reader = ParquetReader.builder(new RowReadSupport(images), new Path(part)).withConf(conf).build();
+                            reader = ParquetReader.builder(new RowReadSupport(images), new Path(current)).withConf(conf).build();
                         } catch (FileNotFoundException e) {
-                            throw new InputException(part, null, "part file not found", e);
+                            throw new InputException(current, null, "part file not found (the dataset is incomplete: "
+                                    + "ingest it again)", e);
                         }
                     }
                     DatasetRow r = reader.read();
@@ -156,8 +162,12 @@ public final class DatasetReader {
                     reader.close();
                     reader = null;
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (InputException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // a truncated or overwritten part: parquet-hadoop says so in its own words, with a stack trace
+                throw new InputException(current, null, "damaged Parquet part, cannot be read (" + IoFailure.reason(e)
+                        + "); ingest the dataset again", e);
             }
         }
 

@@ -23,7 +23,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
@@ -38,7 +42,7 @@ final class AtomicModelReader {
     static AtomicModel read(Path file) {
         Format format = checkedFormat(file);
         boolean coarseGrained = format == Format.PDB ? scanPdb(file) : isOurCif(file);
-        return coarseGrain(file, parseNonEmpty(file, format), coarseGrained);
+        return coarseGrain(file, format, parseNonEmpty(file, format), coarseGrained);
     }
 
     /** Every atom of the residues {@link #read} keeps (the one-site files this project writes: those sites). */
@@ -46,7 +50,7 @@ final class AtomicModelReader {
         Format format = checkedFormat(file);
         boolean coarseGrained = format == Format.PDB ? scanPdb(file) : isOurCif(file);
         Structure structure = parseNonEmpty(file, format);
-        AtomicModel model = coarseGrain(file, structure, coarseGrained);   // the same residues and errors as read()
+        AtomicModel model = coarseGrain(file, format, structure, coarseGrained);   // the same residues and errors as read()
         if (coarseGrained) return new AtomCloud(model.coordinates(), model.amplitudes());
         List<Double> xyz = new ArrayList<>(), electrons = new ArrayList<>();
         for (Chain chain : structure.getPolyChains(0)) {
@@ -66,10 +70,8 @@ final class AtomicModelReader {
     }
 
     private static Format checkedFormat(Path file) {
-        if (!Files.exists(file)) throw new InputException(file, null, "file not found");
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new InputException(file, null, "not a readable regular file");
-        }
+        dev.cryosphere.core.util.InputFiles.requireRegularFile(file);
+        if (!Files.isReadable(file)) throw new InputException(file, null, "not readable (permission denied)");
         return formatOf(file);
     }
 
@@ -141,9 +143,22 @@ final class AtomicModelReader {
         }
     }
 
-    private static InputStream open(Path file) throws IOException {
+    static InputStream open(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz"))
+            in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+        return skipByteOrderMark(in);
+    }
+
+    /**
+     * Drops a UTF-8 byte-order mark (EF BB BF, written by some Windows editors) at the start: it is no part of the
+     * text, and left in, it would hide the first record (a first ATOM line would be silently lost).
+     */
+    static InputStream skipByteOrderMark(InputStream in) throws IOException {
+        in.mark(3);
+        byte[] b = in.readNBytes(3);
+        if (!(b.length == 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF)) in.reset();
+        return in;
     }
 
     /**
@@ -175,7 +190,7 @@ final class AtomicModelReader {
      * @param coarseGrained the file is one of our one-site-per-residue models: the site's B-factor holds the residue's
      *                      electron count, since the other atoms are gone
      */
-    private static AtomicModel coarseGrain(Path file, Structure structure, boolean coarseGrained) {
+    private static AtomicModel coarseGrain(Path file, Format format, Structure structure, boolean coarseGrained) {
         List<String> chains = new ArrayList<>();
         List<Integer> numbers = new ArrayList<>();
         StringBuilder insertionCodes = new StringBuilder();
@@ -188,11 +203,16 @@ final class AtomicModelReader {
         for (Chain chain : structure.getNonPolyChains(0)) dropped += chain.getAtomGroups().size();
         for (Chain chain : structure.getWaterChains(0)) dropped += chain.getAtomGroups().size();
 
+        Map<String, Group> seen = new HashMap<>();
         for (Chain chain : structure.getPolyChains(0)) {
             for (Group group : chain.getAtomGroups()) {
                 if (group.isWater()) { dropped++; continue; }
                 String siteName = siteAtomName(group);
                 if (siteName == null) { dropped++; continue; }            // a ligand BioJava left in the polymer chain
+                // one residue per (chain, number, insertion code): a second copy would be counted twice (as a second
+                // site, or, when BioJava merges adjacent copies into one group, as doubled electrons)
+                if (seen.putIfAbsent(residueKey(chain.getName(), group), group) != null || repeatsAtoms(group))
+                    throw duplicateResidue(file, format, chain.getName(), group);
                 Atom site = group.getAtom(siteName);
                 if (site == null) { skipped.add(label(chain, group)); continue; }
                 chains.add(chain.getName());
@@ -221,6 +241,38 @@ final class AtomicModelReader {
         return new AtomicModel(chains.toArray(String[]::new), numbers.stream().mapToInt(Integer::intValue).toArray(),
                 insertionCodes.toString().toCharArray(), names.toArray(String[]::new), sites.toArray(String[]::new),
                 xyz, electrons.stream().mapToDouble(Double::doubleValue).toArray(), skipped.size());
+    }
+
+    private static String residueKey(String chain, Group group) {
+        Character ins = group.getResidueNumber().getInsCode();
+        return chain + ":" + group.getResidueNumber().getSeqNum() + (ins == null || ins == ' ' ? "" : ins.toString());
+    }
+
+    /**
+     * True when an atom name (with its altloc) occurs twice in the group: two copies of one residue that BioJava put
+     * into one group. Alternate locations are not repeats: BioJava keeps the first altloc in the group and the others
+     * in separate alternate groups.
+     */
+    private static boolean repeatsAtoms(Group group) {
+        Set<String> names = new HashSet<>();
+        for (Atom a : group.getAtoms())
+            if (!names.add(a.getName() + "/" + (a.getAltLoc() == null ? ' ' : a.getAltLoc()))) return true;
+        return false;
+    }
+
+    private static InputException duplicateResidue(Path file, Format format, String chain, Group group) {
+        Character ins = group.getResidueNumber().getInsCode();
+        char icode = ins == null ? ' ' : ins;
+        int number = group.getResidueNumber().getSeqNum();
+        String label = chain + ":" + number + (icode == ' ' ? "" : String.valueOf(icode)) + " (" + group.getPDBName() + ")";
+        int[] lines = ResidueLines.locate(file, format == Format.MMCIF, chain, number, icode);
+        String where = lines != null ? "line " + lines[1] : "chain " + chain + ", residue " + number
+                + (icode == ' ' ? "" : String.valueOf(icode));
+        return new InputException(file, where, "residue " + label + " appears twice"
+                + (lines != null ? " (first at line " + lines[0] + ", again at line " + lines[1] + ")" : "")
+                + ": the same chain, residue number and insertion code must not name two residues, or the residue "
+                + "would be counted twice; remove the copy or renumber it (alternate conformations belong in the "
+                + "altLoc column, and only the first altloc is used)");
     }
 
     /**

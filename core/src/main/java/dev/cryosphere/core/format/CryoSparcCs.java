@@ -22,8 +22,10 @@ import java.util.List;
  * csparc2star copies shift into rlnOriginX/Y unchanged. So originAngst = +shift × psize.</li>
  * <li>Angles in radians (defocus angle, phase shift) become degrees, as RELION stores them.</li>
  * </ul>
- * Particles without alignments3D/pose (e.g. straight after import or 2D classification) get the identity rotation
- * and zero shift. Optics groups are built from distinct (pixel size, box, voltage, Cs, Q0).
+ * Particles without alignments3D/pose or alignments3D/shift (e.g. straight after import or 2D classification) read
+ * with the identity rotation and zero shift, and the set names the missing fields in
+ * {@link ParticleSet#missingPoseColumns()}: jobs that use poses refuse it ({@link ParticleSet#requirePoses}).
+ * Optics groups are built from distinct (pixel size, box, voltage, Cs, Q0).
  */
 public final class CryoSparcCs {
     private CryoSparcCs() {}
@@ -41,7 +43,9 @@ public final class CryoSparcCs {
         OpticsGrouping grouping = new OpticsGrouping();
         List<Particle> particles = new ArrayList<>((int) cs.size());
         for (int r = 0; r < cs.size(); r++) particles.add(particle(cs, r, images, grouping));
-        return new ParticleSet(file, particles, grouping.groups());
+        List<String> missing = new ArrayList<>();
+        for (String f : List.of("alignments3D/pose", "alignments3D/shift")) if (!cs.has(f)) missing.add(f);
+        return new ParticleSet(file, particles, grouping.groups(), missing);
     }
 
     private static Particle particle(NpyStructuredArray cs, int r, ImagePaths images, OpticsGrouping grouping) {

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * are fine. Reads are positional, so one reader may be shared by threads.
  *
  * <p>Modes 0 (int8), 1 (int16), 2 (float32), 6 (uint16) and 12 (float16) are converted to float.
- * A file shorter than its header says is rejected at {@link #open}; a longer one is read with a warning.
+ * A file shorter than its header says is rejected at {@link #open}, and so is one longer by a whole image or more
+ * (a wrong mode or image count would otherwise be read as garbage); less than one image of trailing bytes (padding)
+ * is read with a warning.
  *
  * <p>Besides local files ({@link #open(Path)}), any store with positional reads can be read through a
  * {@link Source} ({@link #open(Object, Source)}), e.g. a Hadoop {@code FSDataInputStream} for hdfs:// or s3a://.
@@ -72,6 +74,7 @@ public final class MrcReader implements AutoCloseable {
 
     /** Open and check the header against the file size; all problems are {@link InputException}s. */
     public static MrcReader open(Path file) {
+        dev.cryosphere.core.util.InputFiles.requireRegularFile(file);   // a named pipe would block the open
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -123,13 +126,25 @@ public final class MrcReader implements AutoCloseable {
             throw new InputException(file, "header", "negative extended header size nsymbt=" + h.nsymbt());
         if ((long) h.nx() * h.ny() > Integer.MAX_VALUE)
             throw new InputException(file, "header", "image " + h.nx() + "x" + h.ny() + " is too large for one array");
+        if (size < MrcHeader.SIZE + (long) h.nsymbt())
+            throw new InputException(file, "header", "truncated: the extended header (nsymbt = " + h.nsymbt()
+                    + " bytes, word 24) runs past the end of the file, which has only " + (size - MrcHeader.SIZE)
+                    + " bytes after the 1024-byte main header");
         long expected = h.expectedFileSize(mode.bytesPerVoxel);
         if (size < expected)
             throw new InputException(file, null, "truncated: header says " + h.nz() + " images of " + h.nx() + "x"
                     + h.ny() + " mode " + h.mode() + " = " + expected + " bytes, file has " + size + " bytes");
+        long section = (long) h.nx() * h.ny() * mode.bytesPerVoxel;
+        if (size - expected >= section)
+            // a whole image or more beyond what the header describes: the mode or the dimensions are wrong, and
+            // reading on would give garbage (or silently drop images)
+            throw new InputException(file, "header", "the file has " + size + " bytes, " + (size - expected)
+                    + " more than the header describes (" + h.nz() + " images of " + h.nx() + "x" + h.ny() + " mode "
+                    + h.mode() + " = " + expected + " bytes)" + longFileHint(h, mode, size)
+                    + "; fix the header (e.g. relion_image_handler or mrcfile) or re-export the stack");
         if (size > expected)
-            LOG.warn("{}: file has {} bytes, {} more than the header describes ({} images of {}x{} mode {}); extra bytes ignored",
-                    file, size, size - expected, h.nz(), h.nx(), h.ny(), h.mode());
+            LOG.warn("{}: file has {} bytes, {} more than the header describes ({} images of {}x{} mode {}), less than "
+                    + "one image; extra bytes at the end ignored", file, size, size - expected, h.nz(), h.nx(), h.ny(), h.mode());
         if (!h.hasMapId()) {
             if (WARNED_NO_MAP_ID.compareAndSet(false, true))
                 LOG.warn("{}: no 'MAP ' id in the MRC header (common in RELION 3 / cryoDRGN stacks); reading it anyway"
@@ -137,6 +152,20 @@ public final class MrcReader implements AutoCloseable {
             else LOG.debug("{}: no 'MAP ' id in the MRC header", file);
         }
         return mode;
+    }
+
+    /** What a file longer than its header says would fit instead: another mode, or another image count. */
+    private static String longFileHint(MrcHeader h, MrcMode mode, long size) {
+        long data = size - MrcHeader.SIZE - h.nsymbt();
+        long voxels = (long) h.nx() * h.ny() * h.nz();
+        for (MrcMode m : MrcMode.values())
+            if (m != mode && voxels * m.bytesPerVoxel == data)
+                return ": the data size fits mode " + m.code + " (" + m.name().toLowerCase(java.util.Locale.ROOT)
+                        + ", " + m.bytesPerVoxel + " bytes per pixel), not the header's mode " + h.mode();
+        long section = (long) h.nx() * h.ny() * mode.bytesPerVoxel;
+        if (data % section == 0)
+            return ": the data size fits " + data / section + " images, not the header's nz = " + h.nz();
+        return "";
     }
 
     /** The local file, or null for a reader opened on a {@link Source}. */

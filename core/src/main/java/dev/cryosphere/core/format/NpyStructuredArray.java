@@ -41,6 +41,7 @@ public final class NpyStructuredArray {
     }
 
     public static NpyStructuredArray read(Path file) {
+        dev.cryosphere.core.util.InputFiles.requireRegularFile(file);   // a pipe cannot be mapped, a device never ends
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE) throw new InputException(file, null, "file over 2 GiB is not supported");

@@ -46,7 +46,18 @@ final class RelionParticles {
             particles.add(particle(r, row, group));
         }
         List<OpticsGroup> groupList = groups != null ? new ArrayList<>(groups.values()) : perParticle.groups();
-        return new ParticleSet(file, particles, groupList);
+        return new ParticleSet(file, particles, groupList, missingPoseColumns(loop));
+    }
+
+    /** Pose columns the table lacks (read as 0 until a job that needs poses calls ParticleSet.requirePoses). */
+    private static List<String> missingPoseColumns(StarLoop loop) {
+        List<String> missing = new ArrayList<>();
+        for (String c : List.of("rlnAngleRot", "rlnAngleTilt", "rlnAnglePsi"))
+            if (!loop.has(c)) missing.add("_" + c);
+        for (String axis : List.of("X", "Y"))
+            if (!loop.has("rlnOrigin" + axis + "Angst") && !loop.has("rlnOrigin" + axis))
+                missing.add("_rlnOrigin" + axis + "Angst");
+        return missing;
     }
 
     /** data_particles if present, else the first table with image names (RELION 3.0 names it freely). */

@@ -31,6 +31,7 @@ public final class StarFile {
     }
 
     public static StarFile read(Path file) {
+        dev.cryosphere.core.util.InputFiles.requireRegularFile(file);   // a pipe or device would never end
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return parse(file, in);
         } catch (IOException e) {
@@ -77,6 +78,8 @@ public final class StarFile {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNo++;
+                // a UTF-8 byte-order mark (Windows editors write one) is no part of the text
+                if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
                 List<String> tokens = StarTokens.split(line, source, lineNo);
                 if (!tokens.isEmpty()) accept(tokens);
             }
@@ -104,10 +107,20 @@ public final class StarFile {
                 if (loop != null && !loopHasRows) {
                     // RELION 3.1+ writes "_rlnName #3": the number is a comment, already dropped by the tokenizer
                     if (tokens.size() > 1) throw error("unexpected text after column name " + first);
-                    loop.addColumn(first.substring(1));
+                    String name = first.substring(1);
+                    if (loop.has(name))
+                        // which copy is meant? RELION's own reader takes the last one, others the first: refuse
+                        throw new InputException(source, "line " + lineNo + ", column " + first, "column " + first
+                                + " appears twice in the loop_ of data_" + block.name() + " (as column #"
+                                + (loop.column(name).orElseThrow() + 1) + " and #" + (loop.columns().size() + 1)
+                                + "); remove one of them");
+                    loop.addColumn(name);
                 } else {
                     loop = null;
                     if (tokens.size() != 2) throw error("expected '" + first + " value' (key-value pair)");
+                    if (block.pairs().containsKey(first.substring(1)))
+                        throw new InputException(source, "line " + lineNo + ", key " + first, "key " + first
+                                + " is given twice in data_" + block.name() + "; remove one of them");
                     block.put(first.substring(1), tokens.get(1));
                 }
             } else if (loop != null) {
@@ -134,6 +147,16 @@ public final class StarFile {
             return new InputException(source, "line " + lineNo, problem);
         }
 
-        private static String abbreviate(String s) { return s.length() > 40 ? s.substring(0, 40) + "…" : s; }
+        /** At most 40 characters, invisible and control characters written as U+XXXX so that the user can see them. */
+        private static String abbreviate(String s) {
+            String cut = s.length() > 40 ? s.substring(0, 40) + "…" : s;
+            StringBuilder out = new StringBuilder();
+            cut.codePoints().forEach(c -> {
+                if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || c == 0xFFFD)
+                    out.append(String.format(java.util.Locale.ROOT, "<U+%04X>", c));
+                else out.appendCodePoint(c);
+            });
+            return out.toString();
+        }
     }
 }

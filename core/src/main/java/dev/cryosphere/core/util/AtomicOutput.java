@@ -28,12 +28,49 @@ public final class AtomicOutput implements AutoCloseable {
         this.directory = directory;
         this.overwrite = overwrite;
         Path parent = this.target.getParent();
-        if (parent != null) Files.createDirectories(parent);
+        requireWritableLocation(target);
+        if (parent != null) {
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw EnvironmentException.of(target, "cannot create its folder " + parent, e);
+            }
+        }
         if (Files.exists(this.target) && !overwrite)
             throw new InputException(target, null, "already exists (use --overwrite to replace it)");
         String name = "." + this.target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         this.temp = parent == null ? Path.of(name) : parent.resolve(name);
-        if (directory) Files.createDirectory(temp);
+        if (directory) {
+            try {
+                Files.createDirectory(temp);
+            } catch (IOException e) {
+                throw EnvironmentException.of(target, "cannot write in " + parent, e);
+            }
+        }
+    }
+
+    /**
+     * Before any work: an {@link EnvironmentException} naming {@code target} when it cannot be created: a regular file
+     * where one of its folders should be, or a nearest existing folder that is read-only or not writable.
+     */
+    public static void requireWritableLocation(Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        String blocking = IoFailure.ancestorThatIsAFile(abs.toString());
+        if (blocking != null)
+            throw new EnvironmentException(target, null, "cannot create it: " + blocking + " is a file, not a folder");
+        Path existing = abs.getParent();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing != null && !Files.isWritable(existing))
+            throw new EnvironmentException(target, null, "cannot write in " + existing + ": "
+                    + (readOnly(existing) ? "read-only file system" : "permission denied"));
+    }
+
+    private static boolean readOnly(Path p) {
+        try {
+            return Files.getFileStore(p).isReadOnly();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A directory to fill; {@link #path()} is where to write. */

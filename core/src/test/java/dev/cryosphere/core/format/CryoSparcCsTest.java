@@ -68,6 +68,12 @@ class CryoSparcCsTest {
         assertEquals(300, p.box());
         assertEquals(16412.178f, p.ctf().defocusU());
         assertEquals(Math.toDegrees(0.86163914f), p.ctf().defocusAngle(), 1e-9);
+        // read (an exported subset straight after import has no poses), but jobs that need poses refuse it by name
+        assertEquals(java.util.List.of("alignments3D/pose", "alignments3D/shift"), set.missingPoseColumns());
+        var e = assertThrows(dev.cryosphere.core.util.InputException.class, () -> set.requirePoses("training (ingest)"));
+        assertTrue(e.getMessage().startsWith(file + ": missing pose fields alignments3D/pose, alignments3D/shift: training "
+                + "(ingest) needs every particle's pose"), e.getMessage());
+        assertTrue(ParticleSet.read(SharedData.particles("cryodrgn/cryosparc/cryosparc_P12_J24_001_particles.cs")).hasPoses());
     }
 
     /** The same particles as RELION 3.0 STAR and as cryoSPARC .cs. */

@@ -93,8 +93,48 @@ class MrcBadInputTest {
     }
 
     @Test
-    void largerFileIsReadWithWarning() throws IOException {
-        Path f = stack("long.mrcs", 4, 4, 2, 2, 3 * 64);
+    void trailingBytesShorterThanAnImageAreReadWithWarning() throws IOException {
+        Path f = stack("padded.mrcs", 4, 4, 2, 2, 2 * 64 + 63);
         try (MrcReader r = MrcReader.open(f)) { assertEquals(2, r.count()); }
+    }
+
+    @Test
+    void fileLongerByAWholeImageIsAnError() throws IOException {
+        // header says 2 images, the file holds 3: reading 2 would silently drop one
+        String m = failOpen(stack("long.mrcs", 4, 4, 2, 2, 3 * 64));
+        assertTrue(m.contains("header: the file has " + (1024 + 3 * 64) + " bytes, 64 more than the header describes"), m);
+        assertTrue(m.contains("fits 3 images, not the header's nz = 2"), m);
+    }
+
+    @Test
+    void fileSeveralTimesLongerThanItsModeSaysIsAnError() throws IOException {
+        // float32 data under a mode 0 (int8) header: four times the bytes, read as garbage before
+        String m = failOpen(stack("mode0.mrcs", 8, 8, 5, 0, 5 * 64 * 4));
+        assertTrue(m.contains("mode0.mrcs, header: the file has " + (1024 + 5 * 256) + " bytes"), m);
+        assertTrue(m.contains("fits mode 2 (float32, 4 bytes per pixel), not the header's mode 0"), m);
+    }
+
+    @Test
+    void extendedHeaderPastTheEndIsNamedAsSuch() throws IOException {
+        java.nio.ByteBuffer h = RawMrc.header(4, 4, 1, 2, ByteOrder.LITTLE_ENDIAN, true, true);
+        h.putInt(92, 100_000);   // nsymbt
+        Path f = RawMrc.write(dir.resolve("ext.mrcs"), h, new byte[64]);
+        String m = failOpen(f);
+        assertTrue(m.contains("extended header (nsymbt = 100000 bytes, word 24) runs past the end of the file"), m);
+    }
+
+    @Test
+    void namedPipeDeviceAndDirectoryAreRefused() throws Exception {
+        Path fifo = dir.resolve("pipe.mrcs");
+        StructureBadInputTest.assumeFifo(fifo);
+        String m = failOpen(fifo);
+        assertTrue(m.contains("not a regular file (a named pipe (FIFO))"), m);
+        Path zero = Path.of("/dev/zero");
+        if (Files.exists(zero)) {
+            m = failOpen(zero);
+            assertTrue(m.contains("not a regular file (a character device)"), m);
+        }
+        m = failOpen(dir);
+        assertTrue(m.contains("not a regular file (a directory)"), m);
     }
 }

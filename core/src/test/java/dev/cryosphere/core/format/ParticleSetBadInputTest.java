@@ -63,6 +63,32 @@ class ParticleSetBadInputTest {
     }
 
     @Test
+    void missingPoseColumnsAreRecordedAndRefusedByNameWhenPosesAreNeeded() throws IOException {
+        Path file = dir.resolve("psi_only.star");
+        Files.writeString(file, OPTICS + """
+                data_particles
+                loop_
+                _rlnImageName #1
+                _rlnDefocusU #2
+                _rlnAnglePsi #3
+                _rlnOriginX #4
+                1@s.mrcs 10000 30 1.5
+                """);
+        ParticleSet set = ParticleSet.read(file);   // e.g. a 2D classification: read, poses not complete
+        assertEquals(java.util.List.of("_rlnAngleRot", "_rlnAngleTilt", "_rlnOriginYAngst"), set.missingPoseColumns());
+        var e = assertThrows(InputException.class, () -> set.requirePoses("render"));
+        assertEquals(file + ", data_particles: missing pose columns _rlnAngleRot, _rlnAngleTilt, _rlnOriginYAngst: render "
+                + "needs every particle's pose, _rlnAngleRot, _rlnAngleTilt, _rlnAnglePsi and an origin (_rlnOriginXAngst/"
+                + "_rlnOriginYAngst, or _rlnOriginX/_rlnOriginY in pixels); cryoSPHERE does not estimate poses: give the "
+                + "particles of a consensus 3D refinement", e.getMessage());
+        for (String f : new String[]{"cryodrgn/relion31/relion31.star", "cryodrgn/relion5/relion5.star",
+                "relion_oracle_1ztu/sim1000.star"})
+            assertTrue(ParticleSet.read(SharedData.particles(f)).hasPoses(), f);
+        for (String f : new String[]{"cryodrgn/empiar_10076_7/empiar_10076_7.star", "cryodrgn/empiar_10076_7/empiar_10076_7.cs"})
+            assertFalse(ParticleSet.read(SharedData.particles(f)).hasPoses(), f);
+    }
+
+    @Test
     void missingDefocusColumn() throws IOException {
         var e = readFails("no_defocus.star", OPTICS + """
                 data_particles

@@ -87,4 +87,52 @@ class StarFileTest {
         var e = assertThrows(InputException.class, () -> StarFile.parse("empty.star", "# nothing\n\n"));
         assertTrue(e.getMessage().contains("empty.star"), e.getMessage());
     }
+
+    @Test
+    void duplicatedColumnNamesTheColumnAndTheFile() {
+        var e = assertThrows(InputException.class, () -> StarFile.parse("dup.star",
+                "data_particles\nloop_\n_rlnImageName #1\n_rlnDefocusU #2\n_rlnDefocusU #3\n1@a.mrcs 10000 12000\n"));
+        assertEquals("line 5, column _rlnDefocusU", e.where());
+        assertTrue(e.getMessage().startsWith("dup.star, line 5, column _rlnDefocusU: column _rlnDefocusU appears twice in the "
+                + "loop_ of data_particles (as column #2 and #3)"), e.getMessage());
+    }
+
+    @Test
+    void duplicatedKeyIsAnError() {
+        var e = assertThrows(InputException.class, () -> StarFile.parse("dupkey.star",
+                "data_general\n_rlnImageSize 64\n_rlnImageSize 128\n"));
+        assertTrue(e.getMessage().startsWith("dupkey.star, line 3, key _rlnImageSize: key _rlnImageSize is given twice"),
+                e.getMessage());
+    }
+
+    @Test
+    void aByteOrderMarkIsStripped() {
+        StarFile star = StarFile.parse("bom.star", "\uFEFFdata_particles\nloop_\n_rlnDefocusU #1\n10000\n");
+        assertEquals("particles", star.blocks().get(0).name());
+        assertEquals(1, star.block("particles").orElseThrow().loop().orElseThrow().size());
+    }
+
+    @Test
+    void invisibleCharactersInMessagesAreShownAsCodePoints() {
+        var e = assertThrows(InputException.class, () -> StarFile.parse("zw.star", "data_p\n\u200Bhello\n"));
+        assertTrue(e.getMessage().contains("'<U+200B>hello'"), e.getMessage());
+        e = assertThrows(InputException.class, () -> StarFile.parse("bom2.star", "data_p\n\uFEFFloop_\n"));
+        assertTrue(e.getMessage().contains("<U+FEFF>loop_"), e.getMessage());
+    }
+
+    @Test
+    void namedPipeAndDeviceAreRefusedInsteadOfReadForever(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path fifo = dir.resolve("particles.star");
+        StructureBadInputTest.assumeFifo(fifo);
+        var e = assertThrows(InputException.class, () -> StarFile.read(fifo));
+        assertEquals(fifo + ": not a regular file (a named pipe (FIFO)); give the file itself", e.getMessage());
+        java.nio.file.Path zero = java.nio.file.Path.of("/dev/zero");
+        if (java.nio.file.Files.exists(zero)) {
+            e = assertThrows(InputException.class, () -> StarFile.read(zero));
+            assertTrue(e.getMessage().contains("not a regular file (a character device)"), e.getMessage());
+        }
+        e = assertThrows(InputException.class, () -> StarFile.read(dir.resolve("absent.star")));
+        assertTrue(e.getMessage().endsWith("absent.star: file not found"), e.getMessage());
+    }
 }

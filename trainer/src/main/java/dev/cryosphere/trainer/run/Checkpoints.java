@@ -1,6 +1,8 @@
 package dev.cryosphere.trainer.run;
 
 import dev.cryosphere.core.util.AtomicOutput;
+import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.core.util.IoFailure;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -29,10 +31,19 @@ public final class Checkpoints {
 
     /** The graph with its updater state, as saved after {@code epoch} epochs (1-based). */
     public static ComputationGraph loadGraph(RunLayout run, int epoch) {
+        return loadGraph(run.checkpoint(epoch).resolve("model.zip"), true);
+    }
+
+    /**
+     * The graph in a checkpoint's model.zip; a truncated or damaged file is an {@link InputException} naming it (with
+     * what to do), not DL4J's stack trace.
+     */
+    public static ComputationGraph loadGraph(Path zip, boolean withUpdater) {
         try {
-            return ModelSerializer.restoreComputationGraph(run.checkpoint(epoch).resolve("model.zip").toFile(), true);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + run.checkpoint(epoch), e);
+            return ModelSerializer.restoreComputationGraph(zip.toFile(), withUpdater);
+        } catch (IOException | RuntimeException e) {
+            throw new InputException(zip, null, "damaged checkpoint, cannot be read (" + IoFailure.reason(e) + "); "
+                    + "delete its folder " + zip.getParent() + " to go back to the checkpoint before", e);
         }
     }
 

@@ -48,17 +48,29 @@ public record TrainState(int epoch, int epochs, long seed, long imagesSeen, long
         }
     }
 
+    /**
+     * Reads a checkpoint's state.json. A damaged one (truncated, not JSON, no epoch number) is an
+     * {@link dev.cryosphere.core.util.InputException} naming it; a file the system cannot read is an I/O failure.
+     */
     public static TrainState read(Path file) {
+        String fix = "; delete its checkpoint folder " + file.getParent() + " to go back to the checkpoint before";
+        JsonNode n;
         try {
-            JsonNode n = JSON.readTree(file.toFile());
-            int epoch;
-            if (n != null && n.hasNonNull("epochs_done")) epoch = n.get("epochs_done").asInt() - 1;
-            else if (n != null && n.hasNonNull("epoch")) epoch = n.get("epoch").asInt();   // before 1-based numbering
-            else throw new IOException("no epochs_done");
-            return new TrainState(epoch, n.path("epochs").asInt(), n.path("seed").asLong(), n.path("images_seen").asLong(),
-                    n.path("iterations").asLong(), n.path("wall_seconds").asDouble());
+            n = JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new dev.cryosphere.core.util.InputException(file, null, "damaged, not JSON ("
+                    + dev.cryosphere.core.util.IoFailure.reason(e) + ")" + fix, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        JsonNode done = n == null ? null : n.get("epochs_done");
+        JsonNode legacy = n == null ? null : n.get("epoch");   // before 1-based numbering
+        int epoch;
+        if (done != null && done.isInt() && done.asInt() >= 1) epoch = done.asInt() - 1;
+        else if (done == null && legacy != null && legacy.isInt() && legacy.asInt() >= 0) epoch = legacy.asInt();
+        else throw new dev.cryosphere.core.util.InputException(file, "key epochs_done", (done == null && legacy == null
+                ? "missing" : "'" + (done != null ? done : legacy) + "' is not an epoch number") + fix);
+        return new TrainState(epoch, n.path("epochs").asInt(), n.path("seed").asLong(), n.path("images_seen").asLong(),
+                n.path("iterations").asLong(), n.path("wall_seconds").asDouble());
     }
 }

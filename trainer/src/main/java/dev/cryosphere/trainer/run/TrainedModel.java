@@ -8,7 +8,6 @@ import dev.cryosphere.trainer.model.Deformation;
 import dev.cryosphere.trainer.model.ModelConfig;
 import dev.cryosphere.trainer.model.Segmentation;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -55,7 +54,7 @@ public final class TrainedModel {
             AtomicModel base = AtomicModel.read(basePath);
             Path zip = layout.checkpoint(epoch).resolve("model.zip");
             if (!Files.exists(zip)) throw new InputException(layout.checkpoint(epoch), "model.zip", "missing");
-            ComputationGraph graph = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+            ComputationGraph graph = Checkpoints.loadGraph(zip, false);
             return new TrainedModel(config, base, BaseStructure.of(base), graph, epoch);
         } catch (IOException e) {
             throw new InputException(run, null, "cannot read the trained model: " + e.getMessage(), e);

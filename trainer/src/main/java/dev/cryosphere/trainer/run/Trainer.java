@@ -196,6 +196,8 @@ public final class Trainer {
             throw new InputException(null, "--epochs", o.epochs() + " is fewer than the " + latest.get()
                     + " epochs the run has done");
         SparkSettings spark = given != null ? given.spark : readSparkSettings(layout);
+        // a damaged checkpoint is found before anything is written (config.json's epochs included)
+        ComputationGraph resumedGraph = latest.isPresent() ? Checkpoints.loadGraph(layout, latest.get()) : null;
         // checked; from here on the run folder is written
         out[0] = folder.equals(target) ? RunOutput.inPlace(target) : RunOutput.pending(target, folder);
         if (!out[0].inPlace())
@@ -220,7 +222,7 @@ public final class Trainer {
                     .distributed(o.master(), spark).writingTo(out[0]).train();
         }
         int epoch = latest.get();
-        ComputationGraph graph = Checkpoints.loadGraph(layout, epoch);
+        ComputationGraph graph = resumedGraph;
         TrainState state = Checkpoints.loadState(layout, epoch);
         Metrics.truncateAfter(layout.metrics(), state.epoch());
         System.err.printf(Locale.ROOT, "train: resuming %s after epoch %d%n", layout.root(), epoch);

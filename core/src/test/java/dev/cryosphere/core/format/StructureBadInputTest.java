@@ -1,0 +1,193 @@
+package dev.cryosphere.core.format;
+
+import dev.cryosphere.core.testing.SharedData;
+import dev.cryosphere.core.util.InputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Issue 15, structures: a residue given twice is an error naming chain, residue and line (it would be counted twice);
+ * alternate locations are one residue, read at the first altloc; a byte-order mark is no part of the text; a named
+ * pipe is refused instead of read forever.
+ */
+class StructureBadInputTest {
+    @TempDir
+    Path dir;
+
+    private static String atom(int serial, String name, char altloc, String residue, String chain, int number, char icode,
+                               double x, String element) {
+        String padded = element.length() == 1 && name.length() < 4 ? " " + name : name;
+        return String.format(Locale.ROOT, "ATOM  %5d %-4s%c%3s %1s%4d%c   %8.3f%8.3f%8.3f%6.2f%6.2f          %2s",
+                serial, padded, altloc, residue, chain, number, icode, x, 0.0, 0.0, 1.0, 0.0, element);
+    }
+
+    /** The four backbone atoms of one residue (27 electrons), its CA at x + 1. */
+    private static List<String> residue(int[] serial, char altloc, String name, int number, char icode, double x) {
+        List<String> l = new ArrayList<>();
+        l.add(atom(serial[0]++, "N", altloc, name, "A", number, icode, x, "N"));
+        l.add(atom(serial[0]++, "CA", altloc, name, "A", number, icode, x + 1, "C"));
+        l.add(atom(serial[0]++, "C", altloc, name, "A", number, icode, x + 2, "C"));
+        l.add(atom(serial[0]++, "O", altloc, name, "A", number, icode, x + 3, "O"));
+        return l;
+    }
+
+    private Path pdb(String name, List<String> lines) throws IOException {
+        return Files.write(dir.resolve(name), lines);
+    }
+
+    private static InputException fails(Path file, String... mentions) {
+        InputException e = assertThrows(InputException.class, () -> AtomicModel.read(file));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        for (String m : mentions) assertTrue(e.getMessage().contains(m), "'" + m + "' not in: " + e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+        return e;
+    }
+
+    @Test
+    void aResidueGivenAgainLaterIsAnErrorWithBothLines() throws IOException {
+        int[] s = {1};
+        List<String> l = new ArrayList<>(residue(s, ' ', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        l.addAll(residue(s, ' ', "ALA", 1, ' ', 20));   // lines 9-12
+        InputException e = fails(pdb("again.pdb", l), "residue A:1 (ALA) appears twice", "first at line 1, again at line 9",
+                "counted twice");
+        assertEquals("line 9", e.where());
+    }
+
+    @Test
+    void aResidueRepeatedRightAwayIsAnError() throws IOException {
+        // BioJava merges adjacent copies into one group: without the check the residue would get 54 electrons
+        int[] s = {1};
+        List<String> l = new ArrayList<>(residue(s, ' ', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, ' ', "ALA", 1, ' ', 20));   // lines 5-8
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        fails(pdb("twice.pdb", l), "A:1 (ALA) appears twice", "again at line 5");
+
+        s[0] = 1;
+        l = new ArrayList<>(residue(s, ' ', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, ' ', "SER", 1, ' ', 20));   // another residue under the same number, no altloc
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        fails(pdb("renamed.pdb", l), "A:1 (ALA) appears twice", "again at line 5");
+    }
+
+    @Test
+    void aResidueAfterTerIsAnError() throws IOException {
+        int[] s = {1};
+        List<String> l = new ArrayList<>(residue(s, ' ', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        l.add("TER");
+        l.addAll(residue(s, ' ', "ALA", 1, ' ', 20));   // lines 10-13
+        fails(pdb("ter.pdb", l), "A:1 (ALA)", "again at line 10");
+    }
+
+    @Test
+    void alternateLocationsAreOneResidueAtTheFirstAltloc() throws IOException {
+        int[] s = {1};
+        List<String> l = new ArrayList<>(residue(s, 'A', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, 'B', "ALA", 1, ' ', 20));
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        AtomicModel m = AtomicModel.read(pdb("altloc.pdb", l));
+        assertEquals(2, m.size());
+        assertEquals(27, m.amplitudes()[0], 1e-9, "electrons of the first altloc only");
+        assertEquals(1.0, m.coordinates()[0], 1e-9, "site at the first altloc's CA");
+
+        // microheterogeneity: two residue types under altlocs A and B; the first is used
+        s[0] = 1;
+        l = new ArrayList<>(residue(s, 'A', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, 'B', "SER", 1, ' ', 20));
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        m = AtomicModel.read(pdb("microhet.pdb", l));
+        assertEquals(2, m.size());
+        assertEquals("ALA", m.residueName(0));
+        assertEquals(27, m.amplitudes()[0], 1e-9);
+    }
+
+    @Test
+    void insertionCodesAreDistinctResidues() throws IOException {
+        int[] s = {1};
+        List<String> l = new ArrayList<>(residue(s, ' ', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, ' ', "ALA", 1, 'A', 20));
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        AtomicModel m = AtomicModel.read(pdb("icode.pdb", l));
+        assertEquals(3, m.size());
+        assertEquals('A', m.insertionCode(1));
+    }
+
+    @Test
+    void mmcifResidueGivenTwiceIsAnErrorWithItsLine() throws IOException {
+        List<String> lines = Files.readAllLines(SharedData.structures("1aki.cif"));
+        int lys1 = lines.indexOf(lines.stream().filter(x -> x.startsWith("ATOM   1 ")).findFirst().orElseThrow());
+        List<String> copy = new ArrayList<>();
+        for (int i = lys1; i < lys1 + 9; i++) copy.add(lines.get(i).replaceFirst("^ATOM   \\d+", "ATOM   " + (5000 + i)));
+        int lastAtom = 0;
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).startsWith("ATOM ")) lastAtom = i;
+        List<String> edited = new ArrayList<>(lines);
+        edited.addAll(lastAtom + 1, copy);
+        Path cif = Files.write(dir.resolve("1aki_dup.cif"), edited);
+        fails(cif, "residue A:1 (LYS) appears twice", "first at line " + (lys1 + 1) + ", again at line " + (lastAtom + 2));
+
+        edited = new ArrayList<>(lines);
+        edited.addAll(lys1 + 9, copy);   // right after the original
+        cif = Files.write(dir.resolve("1aki_adjacent.cif"), edited);
+        fails(cif, "residue A:1 (LYS) appears twice", "again at line " + (lys1 + 10));
+    }
+
+    @Test
+    void aByteOrderMarkIsNoPartOfTheText() throws IOException {
+        int[] s = {1};
+        List<String> l = new ArrayList<>(residue(s, ' ', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        Path plain = pdb("plain.pdb", l);
+        Path bom = dir.resolve("bom.pdb");
+        byte[] text = Files.readAllBytes(plain);
+        byte[] withBom = new byte[text.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, withBom, 3, text.length);
+        Files.write(bom, withBom);
+        AtomicModel a = AtomicModel.read(plain), b = AtomicModel.read(bom);
+        assertEquals(2, b.size(), "the first ATOM line is kept");
+        assertArrayEquals(a.amplitudes(), b.amplitudes(), 1e-12);
+        assertArrayEquals(a.coordinates(), b.coordinates(), 1e-12);
+
+        Path cif = dir.resolve("bom.cif");
+        byte[] ctext = Files.readAllBytes(SharedData.structures("1aki.cif"));
+        byte[] cbom = new byte[ctext.length + 3];
+        System.arraycopy(withBom, 0, cbom, 0, 3);
+        System.arraycopy(ctext, 0, cbom, 3, ctext.length);
+        Files.write(cif, cbom);
+        assertEquals(AtomicModel.read(SharedData.structures("1aki.cif")).size(), AtomicModel.read(cif).size());
+        assertTrue(new String(cbom, 0, 8, StandardCharsets.UTF_8).startsWith("\uFEFF"));
+    }
+
+    @Test
+    void aNamedPipeIsRefusedNotReadForever() throws Exception {
+        Path fifo = dir.resolve("model.pdb");
+        assumeFifo(fifo);
+        fails(fifo, "not a regular file", "named pipe");
+        fails(dir, "not a regular file", "directory");
+    }
+
+    static void assumeFifo(Path fifo) throws Exception {
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0 && Files.exists(fifo), "mkfifo not available");
+    }
+
+    @Test
+    void everySharedStructureStillReads() {
+        for (String f : List.of("1ake.pdb", "1igy.pdb", "1igy.cif", "1ztu.pdb", "3wip.cif", "1aki.cif", "adk_open_std.pdb",
+                "adk_closed_std.pdb", "cryosphere_base_structure_flex_centered.pdb"))
+            assertTrue(AtomicModel.read(SharedData.structures(f)).size() > 0, f);
+    }
+}
