@@ -32,7 +32,7 @@ final class EvaluationReport {
         r.paragraph(String.format(Locale.ROOT, "Run %s (checkpoint epoch %d), dataset %s: %s. Latent dimension %d, %d segments, box %d px at %.3f Å.",
                 RelativePath.of(reportDir, o.run), in.model().epoch(), RelativePath.of(reportDir, o.data), throughput,
                 c.latentDim(), c.segments(), c.box(), c.apix()));
-        for (String n : notes) r.paragraph(n);
+        for (String n : notes) r.paragraph(RelativePath.inText(reportDir, n));
 
         Path metrics = new RunLayout(o.run).metrics();
         LossSection.add(r, metrics, RelativePath.of(reportDir, metrics));

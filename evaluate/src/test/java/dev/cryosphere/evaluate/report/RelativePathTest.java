@@ -18,4 +18,12 @@ class RelativePathTest {
         // relative input is taken from the working directory, as the command line does
         assertEquals(RelativePath.of(eval, Path.of("run").toAbsolutePath()), RelativePath.of(eval, "run"));
     }
+
+    @Test
+    void absolutePathsInAMessageAreMadeRelative() {
+        Path eval = Path.of("/data/project/eval");
+        assertEquals("particle subsets not exported: ../relion/particles.star: the dataset's source metadata is not readable here",
+                RelativePath.inText(eval, "particle subsets not exported: /data/project/relion/particles.star: the dataset's source metadata is not readable here"));
+        assertEquals("no path here, 3/4 done", RelativePath.inText(eval, "no path here, 3/4 done"));
+    }
 }
