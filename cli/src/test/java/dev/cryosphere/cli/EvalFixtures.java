@@ -70,7 +70,13 @@ final class EvalFixtures {
         Files.createDirectories(run);
         Files.writeString(layout.configJson(), config.toJson());
         Checkpoints.copyBaseStructure(layout, structure);
-        Files.writeString(layout.metrics(), "epoch,loss,rmse,kl_latent\n0,1.00,0.50,0.1\n1,0.80,0.42,0.2\n2,0.70,0.40,0.25\n");
+        // the trainer's columns (docs/formats.md): weighted terms, their weights (KL annealed in), rates, segment sizes
+        Files.writeString(layout.metrics(), """
+                epoch,loss,correlation,kl_latent,kl_means,kl_stds,kl_proportions,continuity,clash,beta_kl_latent,beta_kl_means,beta_kl_stds,beta_kl_proportions,beta_continuity,beta_clash,lr_networks,lr_segmentation,segment_0_residues,segment_1_residues,segment_2_residues,segment_3_residues,images_per_s,wall_s
+                1,-0.412,-0.431,0,0,0,0,0.0161,0.00291,0,0,0,0,1,1,0.0003,0.03,60,60,60,34,41.2,12.5
+                2,-0.583,-0.597,0.00031,0,0,0,0.0121,0.00172,0.0005,0,0,0,1,1,0.0003,0.03,58,61,62,33,43.0,24.1
+                3,-0.641,-0.652,0.00058,0,0,0,0.0094,0.00115,0.001,0,0,0,1,1,0.0003,0.03,57,62,62,33,42.7,35.9
+                """);
         if (!checkpoint) return;
         ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
         Checkpoints.save(layout, graph, new TrainState(0, 1, 0, 0, 0, 0));

@@ -30,6 +30,15 @@ public record Analysis(long[] particles, double[][] z, Pca pca, double[][] proje
 
     public int clusters() { return centreRows.length; }
 
+    public int latentDim() { return z[0].length; }
+
+    /** Every particle's coordinate along principal component k (0-based); zeros where the latent has fewer. */
+    public double[] pc(int k) {
+        double[] v = new double[projection.length];
+        if (k < latentDim()) for (int i = 0; i < v.length; i++) v[i] = projection[i][k];
+        return v;
+    }
+
     public static String traversalName(int pc, int step) { return String.format(Locale.ROOT, "traversals/pc%d_%02d", pc + 1, step); }
 
     public static String clusterName(int j) { return String.format(Locale.ROOT, "clusters/cluster_%02d", j); }

@@ -2,6 +2,7 @@ package dev.cryosphere.evaluate.job;
 
 import dev.cryosphere.core.util.AtomicOutput;
 import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.evaluate.report.ViewerLibrary;
 import dev.cryosphere.ingest.SparkContexts;
 import dev.cryosphere.trainer.run.TrainedModel;
 import org.apache.spark.api.java.JavaRDD;
@@ -40,6 +41,8 @@ public final class EvaluateJob {
 
     public static Result run(EvaluateOptions o, Inputs in, JavaSparkContext jsc) {
         TrainedModel model = in.model();
+        // the report embeds the 3D viewer: a build without it fails here, before the work, not after it
+        ViewerLibrary.load();
         String run = o.run.toAbsolutePath().normalize().toString();
         try (AtomicOutput out = AtomicOutput.directory(o.out, o.overwrite)) {
             Path dir = out.path();

@@ -5,16 +5,49 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
- * The loss curves of a run's metrics.csv as chart series. The trainer owns the columns, so this reads them
- * generically: x is the "epoch" column (else the row number); the series are the columns whose name contains "loss"
- * (else every other numeric column).
+ * The loss curves of a run's metrics.csv, one per term, each with its weight. The trainer owns the columns
+ * (docs/formats.md, "metrics.csv") and older run folders have fewer, so this reads them by name: x is the "epoch"
+ * column (else the row number); a term's weight is the column "beta_TERM" when there is one; learning rates, segment
+ * sizes, throughput and wall time are not loss terms and are left out. Every other numeric column is a curve.
  */
 public final class MetricsCsv {
+    private static final Set<String> NOT_TERMS = Set.of("epoch", "images_per_s", "wall_s");
+
+    /**
+     * One loss term over the epochs.
+     *
+     * @param weight the term's weight (β) per epoch as recorded, or null when metrics.csv has none (the total loss,
+     *               the correlation term, columns of older runs)
+     */
+    public record LossTerm(String name, double[] epoch, double[] value, double[] weight) {
+        /** "β 0.001", "β 0 → 0.001" when the schedule changed it, "" without a weight column. */
+        public String weightLabel() {
+            if (weight == null) return "";
+            double first = Double.NaN, last = Double.NaN;
+            for (double w : weight) if (Double.isFinite(w)) { if (Double.isNaN(first)) first = w; last = w; }
+            if (Double.isNaN(first)) return "";
+            return first == last ? "β " + number(first) : "β " + number(first) + " → " + number(last);
+        }
+
+        /** Zero throughout: a term switched off (β = 0), nothing to plot. */
+        public boolean alwaysZero() {
+            for (double v : value) if (Double.isFinite(v) && v != 0) return false;
+            return true;
+        }
+
+        public double first() { return firstFinite(value, false); }
+
+        public double last() { return firstFinite(value, true); }
+    }
+
     private MetricsCsv() {}
 
-    public static List<Svg.Series> lossCurves(Path file) {
+    /** The terms in column order; empty when the file is missing, unreadable or has no data row. */
+    public static List<LossTerm> terms(Path file) {
         if (!Files.isRegularFile(file)) return List.of();
         List<String> lines;
         try {
@@ -24,26 +57,51 @@ public final class MetricsCsv {
         }
         if (lines.size() < 2) return List.of();
         String[] header = lines.get(0).split(",");
-        int xCol = -1;
-        for (int i = 0; i < header.length; i++) if (header[i].trim().equalsIgnoreCase("epoch")) xCol = i;
-        List<Integer> cols = new ArrayList<>();
-        for (int i = 0; i < header.length; i++) if (i != xCol && header[i].toLowerCase().contains("loss")) cols.add(i);
-        if (cols.isEmpty()) for (int i = 0; i < header.length; i++) if (i != xCol) cols.add(i);
+        for (int i = 0; i < header.length; i++) header[i] = header[i].trim();
         int n = lines.size() - 1;
-        double[] x = new double[n];
-        double[][] y = new double[header.length][n];
+        double[][] col = new double[header.length][n];
         for (int r = 0; r < n; r++) {
             String[] f = lines.get(r + 1).split(",");
-            x[r] = xCol >= 0 && xCol < f.length ? parse(f[xCol]) : r;
-            for (int c : cols) y[c][r] = c < f.length ? parse(f[c]) : Double.NaN;
+            for (int c = 0; c < header.length; c++) col[c][r] = c < f.length ? parse(f[c]) : Double.NaN;
         }
-        List<Svg.Series> out = new ArrayList<>();
-        for (int c : cols) {
-            boolean any = false;
-            for (double v : y[c]) any |= Double.isFinite(v);
-            if (any) out.add(new Svg.Series(header[c].trim(), x, y[c]));
+        int xCol = indexOf(header, "epoch");
+        double[] x = new double[n];
+        for (int r = 0; r < n; r++) x[r] = xCol >= 0 ? col[xCol][r] : r;
+        List<LossTerm> out = new ArrayList<>();
+        for (int c = 0; c < header.length; c++) {
+            if (!isTerm(header[c]) || !anyFinite(col[c])) continue;
+            int w = indexOf(header, "beta_" + header[c]);
+            out.add(new LossTerm(header[c], x, col[c], w >= 0 ? col[w] : null));
         }
         return out;
+    }
+
+    private static boolean isTerm(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return !NOT_TERMS.contains(n) && !n.startsWith("beta_") && !n.startsWith("lr_") && !n.startsWith("segment_");
+    }
+
+    private static int indexOf(String[] header, String name) {
+        for (int i = 0; i < header.length; i++) if (header[i].equalsIgnoreCase(name)) return i;
+        return -1;
+    }
+
+    private static boolean anyFinite(double[] v) {
+        for (double d : v) if (Double.isFinite(d)) return true;
+        return false;
+    }
+
+    private static double firstFinite(double[] v, boolean fromEnd) {
+        for (int i = 0; i < v.length; i++) {
+            double d = v[fromEnd ? v.length - 1 - i : i];
+            if (Double.isFinite(d)) return d;
+        }
+        return Double.NaN;
+    }
+
+    /** Four significant digits without trailing zeros: 0.001, 1, 1e-05, -0.4121. */
+    public static String number(double v) {
+        return String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
     }
 
     private static double parse(String s) {

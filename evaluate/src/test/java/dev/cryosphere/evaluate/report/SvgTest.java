@@ -79,4 +79,53 @@ class SvgTest {
         assertEquals("0.2", Svg.Axes.label(0.2));
         assertEquals("1.5e+05", Svg.Axes.label(150000));
     }
+
+    @Test
+    void legendSitsRightOfThePlotNotOverIt() throws Exception {
+        double[] x = {0, 1, 2}, y = {1, 2, 3};
+        String svg = Svg.lineChart("two", "x", "y", List.of(new Svg.Series("first", x, y), new Svg.Series("second", x, y)));
+        Document d = parse(svg);
+        Element root = d.getDocumentElement();
+        int width = Integer.parseInt(root.getAttribute("width"));
+        assertTrue(width > Svg.NORMAL.width(), "a legend column is added: " + width);
+        NodeList rects = d.getElementsByTagName("rect");
+        int swatches = 0;
+        for (int i = 0; i < rects.getLength(); i++) {
+            Element e = (Element) rects.item(i);
+            if (!"swatch".equals(e.getAttribute("class"))) continue;
+            swatches++;
+            assertTrue(Double.parseDouble(e.getAttribute("x")) >= Svg.NORMAL.width(), "swatch outside the plot frame");
+        }
+        assertEquals(2, swatches);
+        // a single series needs no legend
+        Document one = parse(Svg.lineChart("one", "x", "y", List.of(new Svg.Series("only", x, y))));
+        assertEquals(String.valueOf(Svg.NORMAL.width()), one.getDocumentElement().getAttribute("width"));
+    }
+
+    @Test
+    void guidesAreDrawnInsideTheRangeAndLabelled() throws Exception {
+        double[] f = {0, 0.1, 0.2}, fsc = {1, 0.9, 0.8};
+        String svg = Svg.lineChart(Svg.NORMAL, "fsc", "1/Å", "FSC", List.of(new Svg.Series("c", f, fsc)),
+                List.of(new Svg.Guide(0.5, "0.5"), new Svg.Guide(0.143, "0.143")), null);
+        Document d = parse(svg);
+        NodeList lines = d.getElementsByTagName("line");
+        List<Double> ys = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.getLength(); i++) {
+            Element e = (Element) lines.item(i);
+            if ("guide".equals(e.getAttribute("class"))) ys.add(Double.parseDouble(e.getAttribute("y1")));
+        }
+        assertEquals(2, ys.size());
+        // both inside the plot frame (TOP 28 … height − BOTTOM 48) although the curve stays above 0.8
+        for (double y : ys) assertTrue(y > 28 && y < Svg.NORMAL.height() - 48, "guide at " + y);
+        assertTrue(svg.contains(">0.143</text>"));
+    }
+
+    @Test
+    void customTicksReplaceTheNumericOnes() throws Exception {
+        double[] x = {0, 1, 2, 3}, y = {0, 1, 0, 1};
+        String svg = Svg.lineChart(Svg.NORMAL, "t", "residue", "w", List.of(new Svg.Series("a", x, y)), List.of(),
+                List.of(new Svg.Tick(0, "A:10"), new Svg.Tick(3, "B:1")));
+        assertTrue(svg.contains(">A:10</text>") && svg.contains(">B:1</text>"));
+        assertFalse(svg.contains(">0.5</text>"), "no numeric x ticks");
+    }
 }
