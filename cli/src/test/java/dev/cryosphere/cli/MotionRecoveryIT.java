@@ -171,7 +171,7 @@ class MotionRecoveryIT {
         return (double) found / domain;
     }
 
-    /** R² of a least-squares linear fit (with intercept) from the latent means to each true angle. */
+    /** R² of a least-squares linear fit (with intercept) from the latent means to each true angle ({@link LatentFit}). */
     private static double[] latentR2(Path entry, List<double[]> truthPerConformation) throws Exception {
         Map<Integer, Integer> conformation = new HashMap<>();
         List<String> gt = Files.readAllLines(entry.resolve("sim/ground_truth.csv"));
@@ -181,50 +181,16 @@ class MotionRecoveryIT {
         }
         List<String> lat = Files.readAllLines(entry.resolve("eval/latents.csv"));
         int n = lat.size() - 1, d = lat.get(0).split(",").length - 2;
-        double[][] x = new double[n][d + 1];
+        double[][] x = new double[n][d];
         double[][] y = new double[2][n];
         for (int i = 0; i < n; i++) {
             String[] f = lat.get(i + 1).split(",");
             for (int j = 0; j < d; j++) x[i][j] = Double.parseDouble(f[2 + j]);
-            x[i][d] = 1;
             double[] t = truthPerConformation.get(conformation.get(Integer.parseInt(f[0])));
             y[0][i] = t[0];
             y[1][i] = t[1];
         }
-        double[] out = new double[2];
-        for (int a = 0; a < 2; a++) {
-            double[] beta = leastSquares(x, y[a]);
-            double mean = Arrays.stream(y[a]).average().orElseThrow(), ssRes = 0, ssTot = 0;
-            for (int i = 0; i < n; i++) {
-                double fit = 0;
-                for (int j = 0; j <= d; j++) fit += x[i][j] * beta[j];
-                ssRes += (y[a][i] - fit) * (y[a][i] - fit);
-                ssTot += (y[a][i] - mean) * (y[a][i] - mean);
-            }
-            out[a] = 1 - ssRes / ssTot;
-        }
-        return out;
-    }
-
-    /** Solves the normal equations XᵀX β = Xᵀy by Gauss-Jordan elimination with partial pivoting. */
-    private static double[] leastSquares(double[][] x, double[] y) {
-        int m = x[0].length;
-        double[][] a = new double[m][m + 1];
-        for (double[] row : x) for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) a[i][j] += row[i] * row[j];
-        for (int k = 0; k < x.length; k++) for (int i = 0; i < m; i++) a[i][m] += x[k][i] * y[k];
-        for (int c = 0; c < m; c++) {
-            int p = c;
-            for (int i = c + 1; i < m; i++) if (Math.abs(a[i][c]) > Math.abs(a[p][c])) p = i;
-            double[] t = a[c]; a[c] = a[p]; a[p] = t;
-            for (int i = 0; i < m; i++) {
-                if (i == c) continue;
-                double f = a[i][c] / a[c][c];
-                for (int j = c; j <= m; j++) a[i][j] -= f * a[c][j];
-            }
-        }
-        double[] beta = new double[m];
-        for (int i = 0; i < m; i++) beta[i] = a[i][m] / a[i][i];
-        return beta;
+        return new double[]{LatentFit.rSquared(x, y[0]), LatentFit.rSquared(x, y[1])};
     }
 
     @Test

@@ -49,8 +49,7 @@ class TrainCommandTest {
         Path straight = dir.resolve("straight"), crashed = dir.resolve("crashed");
         Cli first = train(straight);
         assertEquals(0, first.exitCode(), first.err());
-        // three epochs at lr 1e-3 from the reference's variational start: the GMM has not moved, and the user is told
-        assertTrue(first.out().contains("Learning the segmentation"), first.out());
+        // (the warning when the segmentation did not move: QuietTerminalTest, with the paper's settings)
         System.setProperty("cryosphere.train.crashAfterEpoch", "2");
         try {
             assertNotEquals(0, train(crashed).exitCode());
