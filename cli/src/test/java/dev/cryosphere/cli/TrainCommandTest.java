@@ -133,6 +133,30 @@ class TrainCommandTest {
     }
 
     /**
+     * The forward-model check before training: the structure the set was simulated from matches its images far better
+     * with their own poses than with other particles'; the same structure turned by 90° (a model in another frame) does
+     * not (train prints the line, and the warning with the fix when the structure does not match: QuietTerminalTest
+     * checks that train's terminal has only such lines).
+     */
+    @Test
+    void theForwardModelCheckTellsAStructureInAnotherFrame() throws Exception {
+        var reader = dev.cryosphere.core.dataset.DatasetReader.open(data.toAbsolutePath().toString());
+        var base = dev.cryosphere.core.format.AtomicModel.read(structure);
+        var right = dev.cryosphere.trainer.run.ForwardModelCheck.measure(reader, base, 24, 4.0, 2.0);
+        assertTrue(right.matches() && right.z() > 10 && right.count() == 64, right.line());
+        double[] xyz = base.coordinates();
+        for (int i = 0; i < xyz.length; i += 3) {        // 90° about x: (x, y, z) -> (x, -z, y)
+            double y = xyz[i + 1];
+            xyz[i + 1] = -xyz[i + 2];
+            xyz[i + 2] = y;
+        }
+        var turned = dev.cryosphere.trainer.run.ForwardModelCheck.measure(reader, base.withCoordinates(xyz), 24, 4.0, 2.0);
+        System.out.println(turned.line() + "\n" + right.line());
+        assertTrue(turned.z() < right.z() / 3, turned.line() + " vs " + right.line());
+        assertTrue(right.line().startsWith("train: forward-model check: ") && turned.warning().startsWith("warning: "));
+    }
+
+    /**
      * A milestone given in images falls inside an epoch: the GMM still moves in the first half of epoch 2 and is frozen
      * from the milestone on (the schedules follow the progress within the epoch, so a run of a few long epochs
      * anneals as one of many short ones does).

@@ -165,6 +165,11 @@ public final class Trainer {
         DatasetInfo info = data.info();
         ModelConfig config = rc.toModelConfig(info.box(), info.pixelSize(), info.normalization().fStd(), base, data.count(),
                 o.configFile() != null ? o.configFile() : "defaults");
+        ForwardModelCheck.Result check = ForwardModelCheck.measure(data, base, config.box(), config.apix(), config.sigma());
+        if (check.count() >= 2) {
+            System.err.println(check.line());
+            if (!check.matches()) System.err.println(check.warning());
+        }
         // the new run is built beside RUN and becomes RUN at its first checkpoint (no RUN yet) or when it completes
         out[0] = RunOutput.fresh(target);
         RunLayout layout = new RunLayout(out[0].work());
