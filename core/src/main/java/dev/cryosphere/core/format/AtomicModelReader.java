@@ -109,11 +109,37 @@ final class AtomicModelReader {
                     throw new InputException(file, "line " + row, "atom record without element symbol (columns 77-78); "
                             + "residue electron counts need it: write the file with elements (e.g. from the original PDB/mmCIF)");
                 }
+                if (line.startsWith("ATOM  ") || line.startsWith("HETATM")) requireNumbers(file, row, line);
             }
         } catch (IOException e) {
             throw new InputException(file, null, "cannot be read: " + e.getMessage(), e);
         }
         return coarseGrained;
+    }
+
+    /** Fixed-column fields of an ATOM/HETATM record that must be numbers: name, first and last column (1-based). */
+    private static final Object[][] NUMBER_FIELDS = {{"x coordinate", 31, 38}, {"y coordinate", 39, 46},
+            {"z coordinate", 47, 54}, {"occupancy", 55, 60}, {"B-factor", 61, 66}};
+
+    /**
+     * The coordinates (and occupancy and B-factor where given) of an atom record are numbers: checked here so that a
+     * damaged line is named by its number and column instead of by a parser's exception.
+     */
+    private static void requireNumbers(Path file, int row, String line) {
+        for (Object[] f : NUMBER_FIELDS) {
+            int from = (int) f[1] - 1, to = Math.min((int) f[2], line.length());
+            String v = from < to ? line.substring(from, to).trim() : "";
+            boolean optional = (int) f[1] > 54;     // occupancy and B-factor may be left blank
+            if (v.isEmpty() && optional) continue;
+            try {
+                double d = Double.parseDouble(v);
+                if (Double.isFinite(d)) continue;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InputException(file, "line " + row, f[0] + " (columns " + f[1] + "-" + f[2] + ") is not a number: '"
+                    + v + "'");
+        }
     }
 
     /** mmCIF files written by {@link AtomicModelWriter} carry amplitudes in the B-factor column. */
@@ -138,8 +164,10 @@ final class AtomicModelReader {
             return parser.parsePDBFile(in);
         } catch (IOException | RuntimeException e) {
             // BioJava and ciftools signal malformed input with assorted runtime exceptions; all mean "bad file".
+            // (the parser's message, not its Java class name; --debug shows the trace)
             throw new InputException(file, null, "cannot be parsed as " + (format == Format.PDB ? "PDB" : "mmCIF")
-                    + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+                    + ": " + (e.getMessage() == null || e.getMessage().isBlank() ? "malformed content (the parser gave no reason)"
+                    : e.getMessage().replace('\n', ' ')), e);
         }
     }
 

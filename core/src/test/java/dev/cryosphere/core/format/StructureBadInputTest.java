@@ -190,4 +190,15 @@ class StructureBadInputTest {
                 "adk_closed_std.pdb", "cryosphere_base_structure_flex_centered.pdb"))
             assertTrue(AtomicModel.read(SharedData.structures(f)).size() > 0, f);
     }
+
+    @Test
+    void aCoordinateThatIsNotANumberIsNamedByLineAndColumns() throws IOException {
+        int[] s = {1};
+        List<String> l = new ArrayList<>(residue(s, ' ', "ALA", 1, ' ', 0));
+        l.addAll(residue(s, ' ', "GLY", 2, ' ', 10));
+        String bad = l.get(5);                                   // the second residue's CA
+        l.set(5, bad.substring(0, 38) + "   1.x00" + bad.substring(46));
+        fails(pdb("letter.pdb", l), "line 6", "y coordinate (columns 39-46)", "'1.x00'");
+        assertEquals(1, AtomicModel.read(pdb("fine.pdb", residue(new int[]{1}, ' ', "ALA", 1, ' ', 0))).size(), "the same record with numbers reads");
+    }
 }
