@@ -35,8 +35,12 @@ import static org.junit.jupiter.api.Assertions.*;
 class TrainClusterIT {
     /** Final-epoch loss of a cluster run vs the single-JVM run (same data, seed, config): |Δ| ≤ this × |loss_1JVM|. */
     static final double LOSS_TOLERANCE = 0.25;
-    /** Replicas vs the driver after each epoch: relative L2 distance of the parameter vectors. */
-    static final double REPLICA_TOLERANCE = 1e-2;
+    /**
+     * Replicas vs the driver after each epoch: relative L2 distance of the parameter vectors. Measured 0.9–1.1e-2 since
+     * the GMM is held in segment units (the default): its means were ~10² residues before and dominated the norm, so the
+     * same threshold-encoding residual gave a smaller relative distance.
+     */
+    static final double REPLICA_TOLERANCE = 2e-2;
     static final int EPOCHS = 3;
 
     @TempDir
