@@ -52,7 +52,14 @@ public final class CryosphereCommand implements Runnable {
             Throwable root = ex;
             while (!(root instanceof InputException) && !(root instanceof dev.cryosphere.trainer.run.TrainingDivergedException)
                     && !(root instanceof dev.cryosphere.trainer.run.RunLockedException)
+                    && !(root instanceof dev.cryosphere.core.util.EnvironmentException)
                     && root.getCause() != null && root.getCause() != root) root = root.getCause();
+            if (root instanceof dev.cryosphere.core.util.EnvironmentException) {
+                // the machine or cluster is not set up for the job (the message says what failed and the fix)
+                err.println("error: " + root.getMessage());
+                err.flush();
+                return 3;
+            }
             if (root instanceof dev.cryosphere.trainer.run.RunLockedException) {
                 // as deploy/nightly.sh's lock: another process is at work, exit code 3
                 err.println("error: " + root.getMessage());
