@@ -102,6 +102,27 @@ class GpuClusterIT {
         assertTrue(log.contains("train: GPU address(es) per executor after epoch 1: " + recorded), "the driver logged it:\n" + log);
     }
 
+    /**
+     * Executors that see one GPU (pretended: -Dcryosphere.test.pretendGpus=1 makes the pinning check as the CUDA
+     * backend would) while the workers assign addresses 0 to 3: the run stops at once with exit 3 and the fix, instead of
+     * training on a device Spark did not assign or redoing the epoch.
+     */
+    @Test
+    void aGpuAnExecutorCannotUseStopsTheRunWithTheFix() {
+        System.setProperty("spark.executor.extraJavaOptions", dev.cryosphere.trainer.spark.SparkEpochs.AERON_OPTS
+                + " -Dcryosphere.test.pretendGpus=1");
+        try {
+            Cli c = Cli.run("train", "--data", tiny.data().toString(), "--structure", tiny.structure().toString(), "--out",
+                    dir.resolve("refused").toString(), "--config", config.toString(), "--master", cluster.masterUrl);
+            assertEquals(3, c.exitCode(), c.err());
+            assertTrue(c.err().matches("(?s)error: executor \\S+: GPU address ([123]) is device \\1, but ND4J sees 1 device\\(s\\) "
+                    + "in this process; fix: make the GPU discovery script list only the GPUs this process can use.*"), c.err());
+            assertEquals(1, c.err().lines().count(), "one line: " + c.err());
+        } finally {
+            System.clearProperty("spark.executor.extraJavaOptions");
+        }
+    }
+
     @Test
     void doctorReportsEachExecutorsGpu() {
         Cli c = Cli.run("doctor", "--master", cluster.masterUrl);

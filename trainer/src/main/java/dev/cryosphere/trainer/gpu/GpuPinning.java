@@ -64,7 +64,7 @@ public final class GpuPinning {
             CURRENT.remove();
             return null;
         }
-        return pin(executorId(), List.of(gpu.addresses()), System.getenv("CUDA_VISIBLE_DEVICES"), Nd4jDevices.INSTANCE,
+        return pin(executorId(), List.of(gpu.addresses()), System.getenv("CUDA_VISIBLE_DEVICES"), PretendGpus.orNd4j(),
                 workersPerNode);
     }
 
