@@ -1,5 +1,6 @@
 package dev.cryosphere.cli;
 
+import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.ingest.SparkContexts;
 import dev.cryosphere.trainer.doctor.ClusterChecks;
 import dev.cryosphere.trainer.doctor.Finding;
@@ -10,9 +11,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
@@ -20,8 +28,9 @@ import java.util.concurrent.Callable;
         description = {"Prints the ND4J backend (CPU or CUDA), the devices and their memory, the OpenMP/BLAS threads, "
                 + "JavaCPP's memory limits (org.bytedeco.javacpp.maxbytes, maxphysicalbytes), the Java, Spark, Hadoop, "
                 + "DL4J, ND4J and JavaCPP versions, and runs one optimiser step of a tiny cryoSPHERE model on random data.",
-                "With --master the same checks run in a Spark job on every executor (each pinned to the GPU Spark "
-                        + "assigned to its task, as in training), one line per executor.",
+                "With --master (or a --properties-file naming spark.master) the same checks run in a Spark job on every "
+                        + "executor (each pinned to the GPU Spark assigned to its task, as in training), one line per "
+                        + "executor. Give it the job's settings: --properties-file deploy/conf/standalone-gpu.conf, --conf.",
                 "Exit code 0 when everything works, 3 with one 'error:' line per problem and its fix."})
 public final class DoctorCommand implements Callable<Integer> {
     @Spec
@@ -31,6 +40,14 @@ public final class DoctorCommand implements Callable<Integer> {
             + "(spark://host:7077, yarn, k8s://..., local[N]); its settings as for train (spark.* system properties, "
             + "spark-submit --conf).")
     String master;
+
+    @Option(names = "--properties-file", paramLabel = "FILE", description = "Spark settings, as spark-submit's "
+            + "(e.g. deploy/conf/*-gpu.conf); its spark.master is used without --master.")
+    Path propertiesFile;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting (over the properties file), "
+            + "e.g. --conf spark.executor.resource.gpu.amount=1.")
+    Map<String, String> conf = new LinkedHashMap<>();
 
     @Option(names = "--workers-per-node", paramLabel = "N", description = "run.yaml's spark.workers_per_node, for the "
             + "check that DL4J's worker threads land on the executor's GPUs.")
@@ -51,7 +68,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 problems++;
             }
         }
-        if (master != null) problems += executors(err);
+        if (master != null || propertiesFile != null) problems += executors(err);
         err.flush();
         if (problems > 0) {
             System.out.println("doctor: " + problems + " problem(s)");
@@ -64,7 +81,10 @@ public final class DoctorCommand implements Callable<Integer> {
     private int executors(PrintWriter err) {
         int problems = 0;
         try (SparkContexts.Handle spark = SparkContexts.open("cryosphere doctor", master, Map.of(),
-                conf -> GpuPinningPlugin.addTo(conf, workersPerNode))) {
+                c -> {
+                    settings().forEach(c::set);
+                    GpuPinningPlugin.addTo(c, workersPerNode);
+                })) {
             List<ClusterChecks.ExecutorReport> reports = ClusterChecks.run(spark.context(), waitSeconds);
             for (ClusterChecks.ExecutorReport r : reports) {
                 System.out.println("doctor: " + r.line());
@@ -76,5 +96,21 @@ public final class DoctorCommand implements Callable<Integer> {
             }
         }
         return problems;
+    }
+
+    /** The properties file's spark.* settings, then --conf's. */
+    private Map<String, String> settings() {
+        Map<String, String> all = new LinkedHashMap<>();
+        if (propertiesFile != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(propertiesFile)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new InputException(propertiesFile, null, "cannot read: " + e.getMessage());
+            }
+            for (String k : p.stringPropertyNames()) if (k.startsWith("spark.")) all.put(k, p.getProperty(k).trim());
+        }
+        all.putAll(conf);
+        return all;
     }
 }

@@ -29,4 +29,13 @@ class DoctorCommandTest {
         assertTrue(line.contains("gpu: none assigned") || line.contains("none assigned to this task"), line);
         assertTrue(line.contains("one step of a tiny model: loss"), line);
     }
+
+    @Test
+    void aPropertiesFileGivesTheMasterAndTheSettings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path props = java.nio.file.Files.writeString(dir.resolve("local.conf"),
+                "# as deploy/conf/*.conf\nspark.master    local[1]\nspark.ui.enabled  false\nnot.spark  ignored\n");
+        Cli c = Cli.run("doctor", "--properties-file", props.toString(), "--conf", "spark.task.cpus=1");
+        assertEquals(0, c.exitCode(), c.out() + c.err());
+        assertEquals(1, c.out().lines().filter(l -> l.startsWith("doctor: executor driver (")).count(), c.out());
+    }
 }
