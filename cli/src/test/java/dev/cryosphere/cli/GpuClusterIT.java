@@ -103,6 +103,31 @@ class GpuClusterIT {
     }
 
     /**
+     * Two GPUs per executor, two model replicas each (workers_per_node: 2, DL4J's ParallelWrapper): each worker offers
+     * its two addresses to one executor, whose task holds both; the run records both per executor.
+     */
+    @Test
+    void twoGpusPerExecutorTrainTwoReplicasAndAreRecorded() throws Exception {
+        Path twoWorkers = TinyDataset.writeConfig(dir.resolve("two.yaml"), 1, "spark:\n  batch_per_worker: 16\n  workers_per_node: 2\n");
+        System.setProperty("spark.executor.resource.gpu.amount", "2");
+        System.setProperty("spark.task.resource.gpu.amount", "2");
+        try {
+            Path run = dir.resolve("two-run");
+            Cli c = Cli.run("train", "--data", tiny.data().toString(), "--structure", tiny.structure().toString(), "--out",
+                    run.toString(), "--config", twoWorkers.toString(), "--master", cluster.masterUrl);
+            assertEquals(0, c.exitCode(), c.err());
+            JsonNode gpus = new ObjectMapper().readTree(run.resolve("run.json").toFile()).get("executor_gpus");
+            assertNotNull(gpus, "run.json has executor_gpus");
+            List<String> values = new ArrayList<>();
+            gpus.elements().forEachRemaining(v -> values.add(v.asText()));
+            java.util.Collections.sort(values);
+            assertEquals(List.of("0,1", "2,3"), values, "each executor holds its worker's two GPUs: " + gpus);
+        } finally {
+            GPU_CONF.forEach(System::setProperty);
+        }
+    }
+
+    /**
      * Executors that see one GPU (pretended: -Dcryosphere.test.pretendGpus=1 makes the pinning check as the CUDA
      * backend would) while the workers assign addresses 0 to 3: the run stops at once with exit 3 and the fix, instead of
      * training on a device Spark did not assign or redoing the epoch.
