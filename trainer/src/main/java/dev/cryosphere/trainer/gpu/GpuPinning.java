@@ -92,8 +92,12 @@ public final class GpuPinning {
             p = new Pin(addresses, List.of(), backend, e.getMessage());
             if (failure == null) failure = e.getMessage();
         } catch (Throwable t) {
-            // ND4J itself did not start (no usable backend): the job fails on its own with that error, and doctor says why
-            p = new Pin(addresses, List.of(), backend, "ND4J did not start: " + t);
+            // ND4J itself did not start (no usable backend): training would fail anyway, less clearly
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            p = new Pin(addresses, List.of(), backend, "ND4J did not start (" + root.toString().replace('\n', ' ')
+                    + "); fix: run cryosphere doctor --master with the job's settings to see why (the -Pcuda build needs "
+                    + "an NVIDIA GPU, CUDA 11.6 and cuDNN 8 on every executor)");
         }
         CURRENT.set(p);
         if (LOGGED.add(p.describe()))

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class GpuPinningTest {
     /** A CUDA-like backend with {@code count} devices that records the devices set. */
-    static final class FakeGpus implements Devices {
+    static class FakeGpus implements Devices {
         final int count;
         final List<Integer> used = new ArrayList<>();
         int current;
@@ -54,6 +54,20 @@ class GpuPinningTest {
         Thread other = new Thread(() -> assertThrows(GpuPinningException.class, GpuPinning::requireUsable));
         other.start();
         assertDoesNotThrow(() -> other.join());
+    }
+
+    @Test
+    void nd4jThatDoesNotStartIsReportedWithTheFixNotThrownIntoSparksHook() {
+        Devices broken = new FakeGpus(1) {
+            @Override public String backend() {
+                throw new ExceptionInInitializerError(new RuntimeException(new UnsatisfiedLinkError("no jnicudart")));
+            }
+        };
+        GpuPinning.Pin p = assertDoesNotThrow(() -> GpuPinning.pin("4", List.of("0"), null, broken, 1));
+        assertFalse(p.ok());
+        assertTrue(p.error().startsWith("ND4J did not start (java.lang.UnsatisfiedLinkError: no jnicudart); fix: run "
+                + "cryosphere doctor --master"), p.error());
+        assertThrows(GpuPinningException.class, GpuPinning::requireUsable);
     }
 
     @Test
