@@ -2,10 +2,12 @@
 # A real standalone Spark cluster on 127.0.0.1 (one Master, N Workers), started from the project's own jars: no
 # separate Spark download. Used by the multi-executor tests and by users who want to try a cluster on one machine.
 #
-#   deploy/local-cluster.sh start [--workers N] [--cores C] [--memory 2g] [--port 7077] [--ui-port 8080]
+#   deploy/local-cluster.sh start [--workers N] [--cores C] [--memory 2g] [--port 7077] [--ui-port 8080] [--fake-gpus G]
 #   deploy/local-cluster.sh status
 #   deploy/local-cluster.sh stop
 #
+# --fake-gpus G: each worker offers G pretend GPUs to Spark's scheduler, with addresses distinct across workers
+# (worker i: (i-1)*G .. i*G-1), to try GPU scheduling and pinning without GPUs (ND4J's CPU backend ignores them).
 # State (pids, logs, the generated SPARK_HOME) lives in $CRYOSPHERE_CLUSTER_DIR (default: target/local-cluster).
 # `start` prints the master URL (spark://127.0.0.1:PORT) on its last line once every worker has registered.
 set -euo pipefail
@@ -15,9 +17,9 @@ state="${CRYOSPHERE_CLUSTER_DIR:-$root/target/local-cluster}"
 lib="$root/cli/target/lib"
 app="$root/cli/target/cryosphere-cli.jar"
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
-workers=2 cores=1 memory=2g port=7077 ui_port=8080
+workers=2 cores=1 memory=2g port=7077 ui_port=8080 fake_gpus=0
 cmd="${1:-}"; [[ $# -gt 0 ]] && shift
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -26,6 +28,7 @@ while [[ $# -gt 0 ]]; do
     --memory) memory="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --ui-port) ui_port="$2"; shift 2 ;;
+    --fake-gpus) fake_gpus="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "local-cluster.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -54,6 +57,18 @@ alive_workers() {
   local json
   json=$( (exec 3<>"/dev/tcp/127.0.0.1/$ui_port" && printf 'GET /json/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && cat <&3) 2>/dev/null || true)
   grep -o '"aliveworkers" *: *[0-9]*' <<<"$json" | grep -o '[0-9]*$' || echo 0
+}
+
+# The Worker options that make worker $1 offer $fake_gpus pretend GPUs: a discovery script printing Spark's JSON with
+# addresses (i-1)*G .. i*G-1, so that every executor of the cluster is assigned different addresses.
+fake_gpu_opts() {
+  local i="$1" script="$state/fake-gpus-worker$1.sh" a json=""
+  for a in $(seq $(( (i - 1) * fake_gpus )) $(( i * fake_gpus - 1 ))); do json="${json:+$json, }\"$a\""; done
+  printf '#!/usr/bin/env bash\n# pretend GPUs of local-cluster worker %s (no device behind them)\necho '"'"'{"name": "gpu", "addresses": [%s]}'"'"'\n' \
+    "$i" "$json" > "$script"
+  chmod +x "$script"
+  echo "-Dspark.worker.resource.gpu.amount=$fake_gpus"
+  echo "-Dspark.worker.resource.gpu.discoveryScript=$script"
 }
 
 is_running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -88,7 +103,9 @@ start() {
   echo "$port $ui_port $workers" > "$state/ports"
   for i in $(seq 1 "$workers"); do
     mkdir -p "$state/work$i"
-    java_cmd "$home" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "$cores" --memory "$memory" \
+    local -a gpu_opts=()
+    [[ "$fake_gpus" -gt 0 ]] && mapfile -t gpu_opts < <(fake_gpu_opts "$i")
+    java_cmd "$home" "${gpu_opts[@]}" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "$cores" --memory "$memory" \
       --webui-port 0 --work-dir "$state/work$i" "spark://127.0.0.1:$port" >"$state/logs/worker$i.log" 2>&1 &
     echo $! > "$state/worker$i.pid"
   done

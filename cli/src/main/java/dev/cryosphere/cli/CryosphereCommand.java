@@ -26,6 +26,7 @@ import java.io.PrintWriter;
                 SelectCommand.class,
                 BenchmarkCommand.class,
                 BenchTrainCommand.class,
+                DoctorCommand.class,
         })
 public final class CryosphereCommand implements Runnable {
     @CommandLine.Spec

@@ -25,10 +25,15 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(Path state, int workers) throws IOException, InterruptedException {
+        return start(state, workers, 0);
+    }
+
+    /** With {@code fakeGpus} > 0 each worker offers that many pretend GPUs, addresses distinct across workers. */
+    static LocalCluster start(Path state, int workers, int fakeGpus) throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("cryosphere.root", "..")).toAbsolutePath().normalize();
         int port = freePort(), ui = freePort();
         List<String> out = script(root, state, "start", "--workers", String.valueOf(workers), "--port", String.valueOf(port),
-                "--ui-port", String.valueOf(ui), "--memory", "2g");
+                "--ui-port", String.valueOf(ui), "--memory", "2g", "--fake-gpus", String.valueOf(fakeGpus));
         String url = out.get(out.size() - 1).trim();
         if (!url.startsWith("spark://")) throw new IllegalStateException("cluster did not start: " + out);
         return new LocalCluster(root, state, url);
@@ -40,6 +45,16 @@ final class LocalCluster implements AutoCloseable {
         try (var files = Files.walk(state)) {
             for (Path p : (Iterable<Path>) files.filter(f -> f.getFileName().toString().equals("stderr"))::iterator)
                 sb.append("==> ").append(p).append('\n').append(Files.readString(p, StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
+    /** Log text of the executors worker {@code i} (1-based) started. */
+    String executorLogs(int worker) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.walk(state.resolve("work" + worker))) {
+            for (Path p : (Iterable<Path>) files.filter(f -> f.getFileName().toString().equals("stderr"))::iterator)
+                sb.append(Files.readString(p, StandardCharsets.UTF_8));
         }
         return sb.toString();
     }

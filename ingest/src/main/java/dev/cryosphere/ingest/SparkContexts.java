@@ -28,8 +28,15 @@ public final class SparkContexts {
 
     /** As {@link #open(String, String)}, with job-specific defaults (set only where the user's conf has none). */
     public static Handle open(String appName, String master, java.util.Map<String, String> defaults) {
+        return open(appName, master, defaults, conf -> {});
+    }
+
+    /** As {@link #open(String, String, java.util.Map)}, then {@code adjust} edits the conf (e.g. to add a plugin). */
+    public static Handle open(String appName, String master, java.util.Map<String, String> defaults,
+                              java.util.function.Consumer<SparkConf> adjust) {
         SparkConf conf = new SparkConf().setAppName(appName);
         defaults.forEach(conf::setIfMissing);
+        adjust.accept(conf);
         if (master != null && !master.isBlank()) conf.setMaster(master);
         else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
         String m = conf.get("spark.master");

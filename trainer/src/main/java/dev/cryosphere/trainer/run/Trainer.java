@@ -306,6 +306,7 @@ public final class Trainer {
             if (data.count() / spark.batchPerWorker() == 0)
                 throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + spark.batchPerWorker());
             ComputationGraph graph = graphRef;
+            Map<String, String> gpus = Map.of();
             for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
                 TrainingClock.setProgress(epoch);   // the driver's replica; each executor task sets its own JVM's clock
                 double[] betas = builder.betas(epoch);
@@ -327,6 +328,12 @@ public final class Trainer {
                         "across the cluster, images per executor " + o.imagesPerExecutor()));
                 if (!o.replicas().isEmpty())
                     System.err.printf(Locale.ROOT, "train: replicas after epoch %d vs the driver: %s%n", epoch + 1, o.replicas());
+                if (!o.gpusPerExecutor().isEmpty() && !o.gpusPerExecutor().equals(gpus)) {
+                    // which GPU each executor trained on: the log and run.json (executor_gpus), when it changes
+                    gpus = o.gpusPerExecutor();
+                    System.err.printf(Locale.ROOT, "train: GPU address(es) per executor after epoch %d: %s%n", epoch + 1, gpus);
+                    RunJson.putExecutorGpus(layout, gpus);
+                }
                 if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) checkpoint(graph);
                 TestHooks.crashAfter(epoch);
             }

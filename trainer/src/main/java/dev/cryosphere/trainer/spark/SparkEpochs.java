@@ -2,7 +2,11 @@ package dev.cryosphere.trainer.spark;
 
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.dataset.ParticleBatch;
+import dev.cryosphere.core.util.EnvironmentException;
 import dev.cryosphere.ingest.SparkContexts;
+import dev.cryosphere.trainer.gpu.GpuPinning;
+import dev.cryosphere.trainer.gpu.GpuPinningException;
+import dev.cryosphere.trainer.gpu.GpuPinningPlugin;
 import dev.cryosphere.trainer.model.ModelConfig;
 import dev.cryosphere.trainer.model.TrainingClock;
 import dev.cryosphere.trainer.run.BatchBuilder;
@@ -62,8 +66,12 @@ public final class SparkEpochs implements AutoCloseable {
             System.setProperty("aeron.dir.delete.on.shutdown", "true");
     }
 
+    /**
+     * One epoch's result. {@code gpusPerExecutor}: executor id → the GPU address(es) its training threads were pinned
+     * to (see {@link GpuPinning}); empty when the executors have no GPU resource.
+     */
     public record Outcome(ComputationGraph graph, double loss, long images, long steps, double seconds,
-                          Map<String, Long> imagesPerExecutor, String replicas) {}
+                          Map<String, Long> imagesPerExecutor, String replicas, Map<String, String> gpusPerExecutor) {}
 
     private final SparkContexts.Handle spark;
     private final JavaSparkContext jsc;
@@ -94,7 +102,9 @@ public final class SparkEpochs implements AutoCloseable {
                 "spark.task.maxFailures", "4",
                 // a task that ignores its cancellation (a hung transport thread) gets its executor restarted
                 "spark.task.reaper.enabled", "true",
-                "spark.task.reaper.killTimeout", "30s"));
+                "spark.task.reaper.killTimeout", "30s"),
+                // each task thread takes the GPU Spark assigned to its task before DL4J creates arrays in it
+                conf -> GpuPinningPlugin.addTo(conf, settings.workersPerNode()));
         this.jsc = spark.context();
         // Gradient sharing cannot take a new executor into the running mesh: the retried task on a fresh executor
         // waits forever. So a lost executor during an epoch cancels the epoch; it is then redone (see epoch()).
@@ -172,6 +182,9 @@ public final class SparkEpochs implements AutoCloseable {
             try {
                 return attempt(graph, epoch);
             } catch (Exception e) {   // SparkException is checked, thrown undeclared by Scala code
+                // a GPU the executors cannot use stays unusable: redoing the epoch would only fail again
+                String gpu = GpuPinningException.in(e);
+                if (gpu != null) throw new EnvironmentException(gpu, e);
                 last = e;
                 net = null;
                 leaveGradientSharing("gradient sharing lost a member" + (lostExecutor == null ? "" : " (executor " + lostExecutor + ")"));
@@ -219,11 +232,14 @@ public final class SparkEpochs implements AutoCloseable {
         }
         WorkerStats stats = workerStats(trained, settings.checkReplicas());
         double loss = stats.steps() > 0 ? stats.scoreSum() / stats.steps() : net.getScore();
-        return new Outcome(trained, loss, images, images / batchPerWorker, seconds, perExecutor, stats.replicas());
+        return new Outcome(trained, loss, images, images / batchPerWorker, seconds, perExecutor, stats.replicas(), stats.gpus());
     }
 
-    /** Steps and summed scores of this epoch over the executors that reported, and the replica comparison. */
-    record WorkerStats(long steps, double scoreSum, String replicas) {}
+    /**
+     * Steps and summed scores of this epoch over the executors that reported, the replica comparison, and the GPUs
+     * each executor's training threads used (executor id → addresses).
+     */
+    record WorkerStats(long steps, double scoreSum, String replicas, Map<String, String> gpus) {}
 
     private final Map<String, double[]> seen = new java.util.HashMap<>();
 
@@ -242,15 +258,17 @@ public final class SparkEpochs implements AutoCloseable {
             if (m == null) return Collections.<Object[]>emptyIterator();
             float[] p = params ? m.params().dup().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector() : null;
             return List.<Object[]>of(new Object[]{WorkerProbe.executorId() + "/pid" + ProcessHandle.current().pid(),
-                    WorkerProbe.STEPS.get(), WorkerProbe.SCORES.sum(), p}).iterator();
+                    WorkerProbe.STEPS.get(), WorkerProbe.SCORES.sum(), p, GpuPinning.trainingGpus()}).iterator();
         }).collect()) reports.putIfAbsent((String) r[0], r);
         long steps = 0;
         double sum = 0;
         INDArray d = driver.params().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(-1);
         double norm = d.norm2Number().doubleValue();
         StringBuilder sb = new StringBuilder();
+        Map<String, String> gpus = new TreeMap<>();
         for (var e : reports.entrySet()) {
             Object[] r = e.getValue();
+            if (!((String) r[4]).isEmpty()) gpus.put(e.getKey().substring(0, e.getKey().lastIndexOf("/pid")), (String) r[4]);
             double[] before = seen.getOrDefault(e.getKey(), new double[2]);
             steps += (long) r[1] - (long) before[0];
             sum += (double) r[2] - before[1];
@@ -260,7 +278,7 @@ public final class SparkEpochs implements AutoCloseable {
                 sb.append(sb.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "executor %s: rel.L2 %.3e", e.getKey(), rel));
             }
         }
-        return new WorkerStats(steps, sum, sb.toString());
+        return new WorkerStats(steps, sum, sb.toString(), gpus);
     }
 
     @Override
@@ -296,6 +314,8 @@ public final class SparkEpochs implements AutoCloseable {
 
         @Override
         public Iterator<MultiDataSet> call(PartRef part) {
+            // a GPU Spark assigned but this executor cannot use fails the job here, with the fix (GpuPinningPlugin)
+            GpuPinning.requireUsable();
             // this JVM's replicas follow the run's progress in their learning-rate schedules (see TrainingClock)
             TrainingClock.setProgress(progress(part, 0));
             List<BatchBuilder.Row> rows = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.cryosphere.trainer.spark;
 
+import dev.cryosphere.trainer.gpu.GpuPinning;
 import org.apache.spark.SparkEnv;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -27,6 +28,9 @@ public final class WorkerProbe extends BaseTrainingListener implements Serializa
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
+        // the GPU this training thread runs on, for the driver's record (a DL4J worker thread runs no task code of ours)
+        GpuPinning.observeTrainingThread();
+        GpuPinning.requireUsable();
         replica = model;
         SCORES.add(model.score());
         long n = STEPS.incrementAndGet();
