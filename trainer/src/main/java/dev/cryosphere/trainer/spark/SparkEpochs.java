@@ -316,7 +316,10 @@ public final class SparkEpochs implements AutoCloseable {
         public Iterator<MultiDataSet> call(PartRef part) {
             // a GPU Spark assigned but this executor cannot use fails the job here, with the fix (GpuPinningPlugin)
             GpuPinning.requireUsable();
-            // this JVM's replicas follow the run's progress in their learning-rate schedules (see TrainingClock)
+            // this JVM's replicas follow the run's progress in their learning-rate schedules (see TrainingClock). The
+            // loss weights and τ travel in each batch and are exact; the clock is only as good as where the batches are
+            // made: DL4J's training master repartitions them, so they are all made before the epoch's training stage and
+            // the clock then reads the last one's progress (a milestone inside an epoch applies from that epoch's start)
             TrainingClock.setProgress(progress(part, 0));
             List<BatchBuilder.Row> rows = new ArrayList<>();
             try (DatasetReader.BatchStream s = DatasetReader.readPart(part.uri(), 1024, true)) {
