@@ -11,8 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Every setting of the cryoSPHERE model and its optimiser, with the reference's defaults
- * (cryosphere-reference.md sections 1–6). One immutable value, JSON-serialisable so a checkpoint can carry it;
+ * Every setting of the cryoSPHERE model and its optimiser; the parameters below give the reference's values
+ * (cryosphere-reference.md sections 1–6), the defaults users get are {@code RunConfig}'s presets. One immutable value, JSON-serialisable so a checkpoint can carry it;
  * the graph is a pure function of this and the base structure ({@link CryoSphereGraph}).
  *
  * @param box            image side N in pixels (after any downsampling)
