@@ -244,20 +244,15 @@ final class BenchmarkTruth {
 
     /** The latent means (columns z0, z1, ...) of evaluate's latents.csv, row = particle index. */
     static double[][] latentMeans(Path csv, int n) throws IOException {
-        List<String> lines = Files.readAllLines(csv);
-        List<String> header = Arrays.asList(lines.get(0).split(","));
-        int pi = header.indexOf("particle_index");
-        List<Integer> zc = new ArrayList<>();
-        for (int j = 0; j < header.size(); j++) if (header.get(j).matches("z[0-9]+")) zc.add(j);
-        double[][] z = new double[n][];
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",", -1);
-            double[] row = new double[zc.size()];
-            for (int j = 0; j < row.length; j++) row[j] = Double.parseDouble(f[zc.get(j)]);
-            z[Integer.parseInt(f[pi])] = row;
+        String[] z;
+        try (var lines = Files.lines(csv)) {
+            z = Arrays.stream(lines.findFirst().orElse("").split(",")).filter(c -> c.matches("z[0-9]+")).toArray(String[]::new);
         }
-        for (int i = 0; i < n; i++) if (z[i] == null) throw new IllegalStateException(csv + ": no latent for particle " + i);
-        return z;
+        Map<Long, double[]> byParticle = readCsv(csv, z);
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++)
+            if ((out[i] = byParticle.get((long) i)) == null) throw new IllegalStateException(csv + ": no latent for particle " + i);
+        return out;
     }
 
     /** Segment (argmax of the mean segmentation, noise 0) of each residue of the run's base structure. */

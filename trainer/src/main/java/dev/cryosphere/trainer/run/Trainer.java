@@ -266,10 +266,11 @@ public final class Trainer {
                 // few long epochs anneals as one of many short ones does per image seen
                 double t = epoch + (double) steps / perEpoch;
                 TrainingClock.setProgress(t);
-                MultiDataSet mds = builder.build(batches.next(), config.seed(), epoch, steps, t);
+                double[] stepBetas = builder.betas(t);
+                MultiDataSet mds = builder.build(batches.next(), config.seed(), epoch, steps, stepBetas, config.tauAt(t));
                 TestHooks.poison(mds, epoch, steps);
                 if (steps == 0) terms = LossProbe.terms(graph, mds, config, betas);
-                double score = step(mds, epoch, steps, builder.betas(t));
+                double score = step(mds, epoch, steps, stepBetas);
                 sum += score;
                 steps++;
                 progress.update(steps * batch);
