@@ -180,7 +180,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             row.train = stage(tag, stage, a);
             // the epochs trained: the settings may give the length in images or steps, which the run resolved
             if (row.epochs == null)
-                row.epochs = ModelConfig.fromJson(Files.readString(new RunLayout(run).configJson())).epochs();
+                row.epochs = new RunLayout(run).readConfig().epochs();
 
             stage = "evaluate";
             long te = System.nanoTime();

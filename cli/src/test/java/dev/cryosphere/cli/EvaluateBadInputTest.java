@@ -130,6 +130,18 @@ class EvaluateBadInputTest {
     }
 
     @Test
+    void corruptConfigJson() throws Exception {
+        Path run = copyOf(fx.run, "run-config");
+        Path config = run.resolve("config.json");
+        String json = Files.readString(config);
+        Files.writeString(config, json.substring(0, json.length() / 2));
+        assertFails(List.of("--run", run.toString()), config + ", line ", ": damaged (not the model configuration train wrote): ");
+        Files.writeString(config, json.replaceFirst("\"box\"\\s*:\\s*\\d+", "\"box\": -3"));
+        assertFails(List.of("--run", run.toString()), config + ", line ", ": damaged (not the model configuration train wrote): ",
+                "box");
+    }
+
+    @Test
     void truncatedParquetPart() throws Exception {
         Path data = copyOf(fx.data, "ds-truncated");
         Path part;

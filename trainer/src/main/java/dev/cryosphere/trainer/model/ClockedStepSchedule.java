@@ -6,8 +6,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 
 /**
- * Step decay of a learning rate keyed by the {@link TrainingClock}'s progress t (epochs): base · decay^(number of
- * milestones ≤ t); with whole-epoch milestones the reference's MultiStepLR stepped once per epoch. Carried inside the updater's configuration, so every
+ * Step decay of a learning rate keyed by the {@link TrainingClock}'s progress t (epochs): base · min(1, t / warmup) ·
+ * decay^(number of milestones ≤ t); with whole-epoch milestones and no warm-up the reference's MultiStepLR stepped
+ * once per epoch. Carried inside the updater's configuration, so every
  * replica (driver, Spark workers) evaluates it against the clock of its own JVM.
  */
 public final class ClockedStepSchedule implements ISchedule {
@@ -16,32 +17,37 @@ public final class ClockedStepSchedule implements ISchedule {
     @JsonProperty private double base;
     @JsonProperty private double[] milestones;
     @JsonProperty private double decay;
+    /** Epochs of linear warm-up from 0 (0 = none; absent in configurations saved before it existed). */
+    @JsonProperty private double warmup;
 
     /** For JSON. */
     private ClockedStepSchedule() {}
 
     public ClockedStepSchedule(double base, double[] milestones, double decay) {
+        this(base, milestones, decay, 0);
+    }
+
+    public ClockedStepSchedule(double base, double[] milestones, double decay, double warmup) {
         this.base = base;
         this.milestones = milestones.clone();
         this.decay = decay;
+        this.warmup = warmup;
     }
 
     @Override
     public double valueAt(int iteration, int epoch) {
         double t = TrainingClock.progressOr(epoch);
-        double v = base;
-        for (double m : milestones) if (m <= t) v *= decay;
-        return v;
+        return base * ModelConfig.LrSchedule.factor(t, milestones, decay, warmup);
     }
 
     @Override
     public ISchedule clone() {
-        return new ClockedStepSchedule(base, milestones, decay);
+        return new ClockedStepSchedule(base, milestones, decay, warmup);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClockedStepSchedule s && s.base == base && s.decay == decay && Arrays.equals(s.milestones, milestones);
+        return o instanceof ClockedStepSchedule s && s.base == base && s.decay == decay && s.warmup == warmup && Arrays.equals(s.milestones, milestones);
     }
 
     @Override

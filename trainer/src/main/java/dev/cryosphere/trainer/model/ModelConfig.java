@@ -140,31 +140,43 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
     /**
      * Step decay, the reference's {@code scheduler: {milestones, decay}} (PyTorch's MultiStepLR stepped once per epoch):
      * after {@code m} epochs for each milestone m, the learning rates of the chosen groups are multiplied by
-     * {@code decay}. The reference decays both groups; {@code networks}/{@code segmentation} choose.
+     * {@code decay}. The reference decays both groups; {@code networks}/{@code segmentation} choose. An optional
+     * linear warm-up (ours, not the reference's) ramps the chosen groups' rates from 0 to their base over the first
+     * {@code warmup} epochs: why, see RunConfig's scheduler.warmup.
      */
-    public record LrSchedule(List<Double> milestones, double decay, boolean networks, boolean segmentation) {
+    public record LrSchedule(List<Double> milestones, double decay, boolean networks, boolean segmentation, double warmup) {
         public LrSchedule {
             milestones = List.copyOf(milestones);
-            if (milestones.isEmpty()) throw new IllegalArgumentException("scheduler.milestones is empty");
+            if (milestones.isEmpty() && warmup == 0) throw new IllegalArgumentException("scheduler.milestones is empty");
             for (double m : milestones)
                 if (!(m > 0) || !Double.isFinite(m)) throw new IllegalArgumentException("scheduler.milestones must be positive: " + m);
             if (!(decay > 0 && decay <= 1)) throw new IllegalArgumentException("scheduler.decay must be in (0, 1]: " + decay);
+            if (!(warmup >= 0) || !Double.isFinite(warmup)) throw new IllegalArgumentException("scheduler.warmup must be ≥ 0: " + warmup);
             if (!networks && !segmentation) throw new IllegalArgumentException("scheduler.groups is empty");
         }
 
+        public LrSchedule(List<Double> milestones, double decay, boolean networks, boolean segmentation) {
+            this(milestones, decay, networks, segmentation, 0);
+        }
+
         /**
-         * decay^(number of milestones ≤ t), t the progress in epochs. With whole-epoch milestones this is the
-         * reference's MultiStepLR stepped once per epoch (t ≥ m exactly when the 0-based epoch is ≥ m).
+         * min(1, t / warmup) · decay^(number of milestones ≤ t), t the progress in epochs. Without warm-up and with
+         * whole-epoch milestones this is the reference's MultiStepLR stepped once per epoch (t ≥ m exactly when the
+         * 0-based epoch is ≥ m).
          */
         public double factor(double t) {
-            double f = 1;
+            return factor(t, milestones.stream().mapToDouble(Double::doubleValue).toArray(), decay, warmup);
+        }
+
+        static double factor(double t, double[] milestones, double decay, double warmup) {
+            double f = warmup > 0 && t < warmup ? Math.max(0, t) / warmup : 1;
             for (double m : milestones) if (m <= t) f *= decay;
             return f;
         }
 
         /** DL4J's schedule of a base learning rate: its value from each milestone on, keyed by the trainer's progress. */
         public org.nd4j.linalg.schedule.ISchedule of(double base) {
-            return new ClockedStepSchedule(base, milestones.stream().mapToDouble(Double::doubleValue).toArray(), decay);
+            return new ClockedStepSchedule(base, milestones.stream().mapToDouble(Double::doubleValue).toArray(), decay, warmup);
         }
     }
 

@@ -169,6 +169,8 @@ public final class RunConfig {
         @JsonProperty(required = true) public List<TrainingTime> milestones;
         @JsonProperty(required = true) public Double decay;
         public List<String> groups = List.of("networks", "segmentation");
+        /** Optional linear warm-up of the groups' rates from 0 (epochs or "N images"/"N steps"). */
+        public TrainingTime warmup;
 
         static SchedulerSpec of(double decay, List<String> groups, TrainingTime... milestones) {
             SchedulerSpec s = new SchedulerSpec();
@@ -186,7 +188,8 @@ public final class RunConfig {
             try {
                 List<Double> at = new ArrayList<>();
                 for (TrainingTime m : milestones) at.add(m.epochs(images, batch));
-                return new ModelConfig.LrSchedule(at, decay, groups.contains("networks"), groups.contains("segmentation"));
+                double ramp = warmup == null ? 0 : warmup.epochs(images, batch);
+                return new ModelConfig.LrSchedule(at, decay, groups.contains("networks"), groups.contains("segmentation"), ramp);
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new InputException(source, "key 'scheduler'", String.valueOf(e.getMessage()));
             }

@@ -1,5 +1,10 @@
 package dev.cryosphere.trainer.run;
 
+import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.trainer.model.ModelConfig;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,6 +53,35 @@ public final class RunLayout {
     public Path runJson() { return run.resolve("run.json"); }
 
     public Path configJson() { return run.resolve("config.json"); }
+
+    /**
+     * The run's model configuration; a missing, unreadable, truncated or hand-damaged config.json is one input error
+     * naming the file and, for JSON errors, the line and column.
+     */
+    public ModelConfig readConfig() {
+        Path p = configJson();
+        if (!Files.exists(p)) throw new InputException(run, "config.json", "missing: not a training run folder");
+        String json;
+        try {
+            json = Files.readString(p);
+        } catch (IOException e) {
+            throw new InputException(p, null, "cannot read: " + e.getMessage(), e);
+        }
+        try {
+            return ModelConfig.fromJson(json);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof JsonProcessingException j) {
+                JsonLocation at = j.getLocation();
+                String where = at == null ? null : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+                // a value the configuration refuses: its own message, not Jackson's (which names Java classes)
+                String why = j.getCause() instanceof IllegalArgumentException bad ? bad.getMessage() : j.getOriginalMessage();
+                throw new InputException(p, where, "damaged (not the model configuration train wrote): " + why, e);
+            }
+            throw new InputException(p, null, "cannot read: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(p, null, "damaged (not the model configuration train wrote): " + e.getMessage(), e);
+        }
+    }
 
     public Path metrics() { return run.resolve("metrics.csv"); }
 

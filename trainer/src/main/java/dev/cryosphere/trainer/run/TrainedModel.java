@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,19 +45,14 @@ public final class TrainedModel {
 
     public static TrainedModel load(Path run, int epoch) {
         RunLayout layout = new RunLayout(run);
-        try {
-            if (!Files.exists(layout.configJson())) throw new InputException(run, "config.json", "missing: not a training run folder");
-            ModelConfig config = ModelConfig.fromJson(Files.readString(layout.configJson()));
-            Path basePath = layout.baseStructure().orElseThrow(() ->
-                    new InputException(run, "base_structure.pdb", "missing: not a training run folder"));
-            AtomicModel base = AtomicModel.read(basePath);
-            Path zip = layout.checkpoint(epoch).resolve("model.zip");
-            if (!Files.exists(zip)) throw new InputException(layout.checkpoint(epoch), "model.zip", "missing");
-            ComputationGraph graph = Checkpoints.loadGraph(zip, false);
-            return new TrainedModel(config, base, BaseStructure.of(base), graph, epoch);
-        } catch (IOException e) {
-            throw new InputException(run, null, "cannot read the trained model: " + e.getMessage(), e);
-        }
+        ModelConfig config = layout.readConfig();
+        Path basePath = layout.baseStructure().orElseThrow(() ->
+                new InputException(run, "base_structure.pdb", "missing: not a training run folder"));
+        AtomicModel base = AtomicModel.read(basePath);
+        Path zip = layout.checkpoint(epoch).resolve("model.zip");
+        if (!Files.exists(zip)) throw new InputException(layout.checkpoint(epoch), "model.zip", "missing");
+        ComputationGraph graph = Checkpoints.loadGraph(zip, false);
+        return new TrainedModel(config, base, BaseStructure.of(base), graph, epoch);
     }
 
     public ModelConfig config() { return config; }

@@ -188,7 +188,7 @@ public final class Trainer {
     private static Result resume(Options o, Path folder, DatasetReader data, RunOutput[] out) throws IOException {
         Path target = o.run().toAbsolutePath().normalize();
         RunLayout layout = new RunLayout(folder);
-        ModelConfig config = ModelConfig.fromJson(Files.readString(layout.configJson()));
+        ModelConfig config = layout.readConfig();
         DatasetInfo info = data.info();
         if (info.box() != config.box() || Math.abs(info.pixelSize() - config.apix()) > 1e-6)
             throw new InputException(o.data(), "_dataset.json", "box " + info.box() + " at " + info.pixelSize()

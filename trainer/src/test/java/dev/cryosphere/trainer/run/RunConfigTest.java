@@ -129,6 +129,31 @@ class RunConfigTest {
     }
 
     @Test
+    void aWarmUpRampsTheChosenRateFromZeroThenTheMilestonesDecayIt() throws Exception {
+        // 2,000 images, batch 20: warm-up 4,000 images = 2 epochs; milestone 10,000 images = epoch 5
+        ModelConfig c = config("lr_networks: 1.0e-3\nlr_segmentation: 1.0e-2\nbatch_size: 20\nscheduler: {milestones: "
+                + "[10000 images], decay: 0.1, groups: [segmentation], warmup: 4000 images}\n", 2000);
+        assertEquals(2.0, c.lrSchedule().warmup(), 1e-12);
+        assertEquals(0.0, c.lrSegmentation(0), 1e-15);
+        assertEquals(2.5e-3, c.lrSegmentation(0.5), 1e-15);
+        assertEquals(5e-3, c.lrSegmentation(1), 1e-15);
+        assertEquals(1e-2, c.lrSegmentation(2), 1e-15);
+        assertEquals(1e-2, c.lrSegmentation(4.99), 1e-15);
+        assertEquals(1e-3, c.lrSegmentation(5), 1e-15);
+        assertEquals(1e-3, c.lrNetworks(0), 1e-15, "the networks are not in the groups");
+        var dl4j = c.lrSchedule().of(1e-2);
+        for (double t : new double[]{0, 0.5, 1, 2, 4.99, 5}) {
+            dev.cryosphere.trainer.model.TrainingClock.setProgress(t);
+            try {
+                assertEquals(c.lrSegmentation(t), dl4j.valueAt(0, (int) t), 1e-15, "t = " + t);
+            } finally {
+                dev.cryosphere.trainer.model.TrainingClock.clear();
+            }
+        }
+        assertTrue(error("scheduler: {milestones: [5], decay: 0.1, warmup: -3}\n").getMessage().contains("scheduler"));
+    }
+
+    @Test
     void wrongLengthsZeroStdsAndUnknownKeysAreNamed() throws Exception {
         InputException e = error("segments: 4\nsegmentation_start: {means_means: [1, 2, 3]}\n");
         assertTrue(e.getMessage().contains("segmentation_start.means_means") && e.getMessage().contains("4"), e.getMessage());
