@@ -114,6 +114,7 @@ class TrainClusterIT {
             assertEquals(2, n, "both executors' replicas compared: " + line);
         }
         assertLossLikeOneJvm(losses(run));
+        assertEquals(List.of("gradient-sharing", "gradient-sharing", "gradient-sharing"), column(run, "training_master"));
         // every layer learns after the first epoch: with a sharing threshold far above Adam's steps, whole layers stayed
         // frozen in their workers' residuals (measured with the former fixed threshold 1e-3)
         RunLayout layout = new RunLayout(run);
@@ -148,6 +149,20 @@ class TrainClusterIT {
         assertEquals(1, killed.size(), "an executor was killed");
         assertEquals(List.of(1, 2, 3), new RunLayout(run).checkpointEpochs(), log);
         assertLossLikeOneJvm(losses(run));
+        // the switch to parameter averaging is recorded per epoch (metrics.csv) and named in the report's words
+        List<String> masters = column(run, "training_master");
+        assertEquals("gradient-sharing", masters.get(0), masters.toString());
+        assertEquals("parameter-averaging", masters.get(masters.size() - 1), masters.toString());
+        assertEquals(2, dev.cryosphere.evaluate.report.MetricsCsv.masterStretches(run.resolve("metrics.csv")).size(), masters.toString());
+    }
+
+    private static List<String> column(Path run, String name) throws Exception {
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        int c = List.of(rows.get(0).split(",")).indexOf(name);
+        assertTrue(c >= 0, name + " in " + rows.get(0));
+        List<String> out = new ArrayList<>();
+        for (String r : rows.subList(1, rows.size())) out.add(r.split(",")[c]);
+        return out;
     }
 
     /**

@@ -35,6 +35,12 @@ final class LossSection {
                     List.of(), null), "");
         }
         r.table(List.of("term", "weight", "first epoch", "last epoch", ""), rows);
+        List<String> masters = MetricsCsv.masterStretches(metrics);
+        if (masters.size() > 1)
+            r.paragraph("The training master changed during the run (on Spark, gradient sharing turns into parameter "
+                    + "averaging for the rest of the run when an executor is lost): " + String.join("; ", masters) + ".");
+        else if (masters.size() == 1 && !masters.get(0).endsWith(": jvm"))
+            r.paragraph("Trained with " + masters.get(0).replaceFirst("^epochs? [^:]*: ", "") + " throughout.");
     }
 
     private static String number(double v) {

@@ -15,7 +15,7 @@ import java.util.Set;
  * sizes, throughput and wall time are not loss terms and are left out. Every other numeric column is a curve.
  */
 public final class MetricsCsv {
-    private static final Set<String> NOT_TERMS = Set.of("epoch", "images_per_s", "wall_s");
+    private static final Set<String> NOT_TERMS = Set.of("epoch", "images_per_s", "wall_s", "training_master");
 
     /**
      * One loss term over the epochs.
@@ -74,6 +74,42 @@ public final class MetricsCsv {
             out.add(new LossTerm(header[c], x, col[c], w >= 0 ? col[w] : null));
         }
         return out;
+    }
+
+    /**
+     * The training master's changes over the run, from the training_master column: one "epochs A–B: NAME" per stretch
+     * (empty for a file without the column). On Spark, gradient sharing turns into parameter averaging when an
+     * executor is lost, and a reader of the report must see from which epoch on.
+     */
+    public static List<String> masterStretches(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.isRegularFile(file) ? Files.readAllLines(file).stream().filter(s -> !s.isBlank()).toList() : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+        if (lines.size() < 2) return List.of();
+        String[] header = lines.get(0).split(",");
+        int m = indexOf(header, "training_master"), e = indexOf(header, "epoch");
+        if (m < 0) return List.of();
+        List<String> out = new ArrayList<>();
+        String current = null, from = null, to = null;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            String name = m < f.length ? f[m].trim() : "", epoch = e >= 0 && e < f.length ? f[e].trim() : "?";
+            if (!name.equals(current)) {
+                if (current != null) out.add(stretch(from, to, current));
+                current = name;
+                from = epoch;
+            }
+            to = epoch;
+        }
+        out.add(stretch(from, to, current));
+        return out;
+    }
+
+    private static String stretch(String from, String to, String master) {
+        return (from.equals(to) ? "epoch " + from : "epochs " + from + "–" + to) + ": " + master.replace('-', ' ');
     }
 
     private static boolean isTerm(String name) {

@@ -18,9 +18,9 @@ class MetricsCsvTest {
         // the trainer's columns (docs/formats.md): terms, their betas, rates, segment sizes, throughput
         Path f = dir.resolve("metrics.csv");
         Files.writeString(f, """
-                epoch,loss,correlation,kl_latent,kl_means,kl_stds,kl_proportions,continuity,clash,beta_kl_latent,beta_kl_means,beta_kl_stds,beta_kl_proportions,beta_continuity,beta_clash,lr_networks,lr_segmentation,segment_0_residues,segment_1_residues,images_per_s,wall_s
-                1,-0.5,-0.52,0.001,0,0,0,0.02,0.001,0,0,0,0,1,1,0.0003,0.03,100,114,50.0,10.0
-                2,-0.6,-0.62,0.004,0,0,0,0.015,0.0005,0.001,0,0,0,1,1,0.0003,0.03,98,116,51.0,20.0
+                epoch,loss,correlation,kl_latent,kl_means,kl_stds,kl_proportions,continuity,clash,beta_kl_latent,beta_kl_means,beta_kl_stds,beta_kl_proportions,beta_continuity,beta_clash,lr_networks,lr_segmentation,segment_0_residues,segment_1_residues,images_per_s,wall_s,training_master
+                1,-0.5,-0.52,0.001,0,0,0,0.02,0.001,0,0,0,0,1,1,0.0003,0.03,100,114,50.0,10.0,jvm
+                2,-0.6,-0.62,0.004,0,0,0,0.015,0.0005,0.001,0,0,0,1,1,0.0003,0.03,98,116,51.0,20.0,jvm
                 """);
         List<MetricsCsv.LossTerm> t = MetricsCsv.terms(f);
         assertEquals(List.of("loss", "correlation", "kl_latent", "kl_means", "kl_stds", "kl_proportions", "continuity", "clash"),
@@ -44,6 +44,18 @@ class MetricsCsvTest {
         assertEquals(2, t.size());
         assertArrayEquals(new double[]{0, 1}, t.get(0).epoch(), "row number without an epoch column");
         assertEquals(List.of(), MetricsCsv.terms(dir.resolve("none.csv")));
+    }
+
+    @Test
+    void theTrainingMastersStretchesAreNamedWithTheirEpochs() throws Exception {
+        Path f = dir.resolve("metrics.csv");
+        Files.writeString(f, "epoch,loss,wall_s,training_master\n1,-0.5,1,gradient-sharing\n2,-0.6,2,gradient-sharing\n"
+                + "3,-0.6,3,gradient-sharing\n4,-0.7,4,parameter-averaging\n5,-0.7,5,parameter-averaging\n");
+        assertEquals(List.of("epochs 1–3: gradient sharing", "epochs 4–5: parameter averaging"), MetricsCsv.masterStretches(f));
+        Files.writeString(f, "epoch,loss,training_master\n1,-0.5,jvm\n");
+        assertEquals(List.of("epoch 1: jvm"), MetricsCsv.masterStretches(f));
+        Files.writeString(f, "epoch,loss\n1,-0.5\n");
+        assertEquals(List.of(), MetricsCsv.masterStretches(f), "older runs have no column");
     }
 
     @Test

@@ -280,7 +280,7 @@ public final class Trainer {
             rate = steps * batch / seconds;
             state = new TrainState(epoch, config.epochs(), config.seed(), state.imagesSeen() + steps * batch,
                     state.iterations() + steps, state.wallSeconds() + seconds);
-            Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(), rate, state.wallSeconds());
+            Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(), rate, state.wallSeconds(), "jvm");
             System.err.println(TrainReport.epochLine(epoch, config.epochs(), lastLoss, terms, rate, eta(epoch), null));
             if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) checkpoint(graph);
             TestHooks.crashAfter(epoch);
@@ -324,7 +324,8 @@ public final class Trainer {
                 rate = o.images() / o.seconds();
                 state = new TrainState(epoch, config.epochs(), config.seed(), state.imagesSeen() + o.images(),
                         state.iterations() + o.steps(), state.wallSeconds() + o.seconds());
-                Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(graph), rate, state.wallSeconds());
+                Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(graph), rate, state.wallSeconds(),
+                        spark.masterName());
                 System.err.println(TrainReport.epochLine(epoch, config.epochs(), lastLoss, terms, rate, eta(epoch),
                         "across the cluster, images per executor " + o.imagesPerExecutor()));
                 if (!o.replicas().isEmpty())
@@ -484,18 +485,19 @@ public final class Trainer {
             for (String t : LossProbe.TERMS) sb.append(",beta_").append(t);
             sb.append(",lr_networks,lr_segmentation");
             for (int k = 0; k < c.segments(); k++) sb.append(",segment_").append(k).append("_residues");
-            return sb.append(",images_per_s,wall_s\n").toString();
+            return sb.append(",images_per_s,wall_s,training_master\n").toString();
         }
 
+        /** @param master "jvm", or on Spark the training master that trained the epoch ({@link SparkEpochs#masterName()}) */
         static void append(Path file, int epoch, double loss, double[] terms, double[] betas, ModelConfig c, int[] sizes,
-                           double rate, double wall) {
+                           double rate, double wall, String master) {
             StringBuilder sb = new StringBuilder();
             sb.append(epoch + 1).append(',').append(fmt(loss));
             for (double t : terms) sb.append(',').append(fmt(t));
             for (double b : betas) sb.append(',').append(fmt(b));
             sb.append(',').append(fmt(c.lrNetworks(epoch))).append(',').append(fmt(c.lrSegmentation(epoch)));
             for (int s : sizes) sb.append(',').append(s);
-            sb.append(',').append(String.format(Locale.ROOT, "%.2f,%.2f", rate, wall)).append('\n');
+            sb.append(',').append(String.format(Locale.ROOT, "%.2f,%.2f", rate, wall)).append(',').append(master).append('\n');
             try {
                 Files.writeString(file, sb.toString(), StandardOpenOption.APPEND);
             } catch (IOException e) {
@@ -503,17 +505,21 @@ public final class Trainer {
             }
         }
 
-        /** Drops rows of epochs after {@code epoch} (0-based), written before a crash, so a resume appends cleanly. */
+        /**
+         * Drops rows of epochs after {@code epoch} (0-based), written before a crash, so a resume appends cleanly. A
+         * file of a version without the training_master column gets it, "unrecorded" in its old rows.
+         */
         static void truncateAfter(Path file, int epoch) throws IOException {
             if (!Files.exists(file)) return;
             List<String> lines = Files.readAllLines(file);
+            boolean addMaster = !lines.isEmpty() && !lines.get(0).endsWith(",training_master");
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < lines.size(); i++) {
                 if (i > 0) {
                     String first = lines.get(i).split(",", 2)[0];
                     if (first.isEmpty() || Integer.parseInt(first) > epoch + 1) continue;
                 }
-                sb.append(lines.get(i)).append('\n');
+                sb.append(lines.get(i)).append(addMaster ? (i == 0 ? ",training_master" : ",unrecorded") : "").append('\n');
             }
             Files.writeString(file, sb.toString());
         }

@@ -158,6 +158,14 @@ public final class SparkEpochs implements AutoCloseable {
 
     public int batchPerWorker() { return batchPerWorker; }
 
+    /**
+     * The training master now in use, as metrics.csv's training_master column names it: "gradient-sharing" or
+     * "parameter-averaging" (after the mesh lost a member; see {@link #leaveGradientSharing}).
+     */
+    public String masterName() {
+        return master instanceof SharedTrainingMaster ? "gradient-sharing" : "parameter-averaging";
+    }
+
     /** Trains one epoch on the cluster; returns the driver's network afterwards (it may be a new object). */
     public Outcome epoch(ComputationGraph graph, int epoch) {
         INDArray params = graph.params().dup();
