@@ -52,9 +52,10 @@ import java.util.List;
  * lr_segmentation: 3.0e-2     # [3.0e-4]
  * l2: 1.0e-6
  * scheduler:                  # step decay (the reference's MultiStepLR): from each milestone on, the rates of the
- *   milestones: [30000 images, 50000 images]   # groups are multiplied by decay [none]; scheduler: null for none
+ *   milestones: [20000 images, 40000 images]   # groups are multiplied by decay [none]; scheduler: null for none
  *   decay: 0.1
  *   groups: [segmentation]    # networks and/or segmentation (default when the key is left out: both)
+ *   warmup: 10000 images      # optional: the groups' rates ramp linearly from 0 over this training time
  * continuity: 0.1             # constant weights of the continuity and clash losses
  * clash: 0.1
  * clash_cutoff: 4.0           # Å
@@ -108,7 +109,8 @@ public final class RunConfig {
     public Double lrSegmentation = 3e-2;
     public Double l2 = 1e-6;
     public SchedulerSpec scheduler = SchedulerSpec.of(0.1, List.of("segmentation"),
-            new TrainingTime(30_000, TrainingTime.Unit.IMAGES), new TrainingTime(50_000, TrainingTime.Unit.IMAGES));
+            new TrainingTime(20_000, TrainingTime.Unit.IMAGES), new TrainingTime(40_000, TrainingTime.Unit.IMAGES))
+            .warmingUpOver(new TrainingTime(10_000, TrainingTime.Unit.IMAGES));
     public Double continuity = 0.1;
     public Double clash = 0.1;
     public Double clashCutoff = 4.0;
@@ -178,6 +180,11 @@ public final class RunConfig {
             s.decay = decay;
             s.groups = groups;
             return s;
+        }
+
+        SchedulerSpec warmingUpOver(TrainingTime warmup) {
+            this.warmup = warmup;
+            return this;
         }
 
         ModelConfig.LrSchedule toSchedule(long images, int batch, Object source) {

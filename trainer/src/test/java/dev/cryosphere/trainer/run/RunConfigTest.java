@@ -182,7 +182,8 @@ class RunConfigTest {
         assertEquals("segments", small.segmentationUnits());
         assertEquals(32, small.batchSize());
         assertEquals(40, small.epochs());                                  // 80,000 images
-        assertEquals(List.of(15.0, 25.0), small.lrSchedule().milestones()); // 30,000 and 50,000 images
+        assertEquals(List.of(10.0, 20.0), small.lrSchedule().milestones()); // 20,000 and 40,000 images
+        assertEquals(5.0, small.lrSchedule().warmup(), 1e-12);              // 10,000 images
         assertEquals(0.0, small.klMeans().value(3, 40));
         assertArrayEquals(new double[]{0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01}, small.startValues().meansStds());
         assertEquals(config("{}\n", 2000), small, "an empty file is the defaults");
@@ -190,13 +191,14 @@ class RunConfigTest {
         // ten times the particles: a tenth of the epochs, the same images seen at every milestone
         ModelConfig large = RunConfig.defaults().toModelConfig(32, 4.0, 1.0, chainA, 20_000, "defaults");
         assertEquals(4, large.epochs());
-        assertEquals(List.of(1.5, 2.5), large.lrSchedule().milestones());
-        assertEquals(3e-2, large.lrSegmentation(1.49), 1e-15);
-        assertEquals(3e-3, large.lrSegmentation(1.5), 1e-15);
+        assertEquals(List.of(1.0, 2.0), large.lrSchedule().milestones());
+        assertEquals(1.5e-2, large.lrSegmentation(0.25), 1e-15, "half way through the warm-up");
+        assertEquals(3e-2, large.lrSegmentation(0.99), 1e-15);
+        assertEquals(3e-3, large.lrSegmentation(1.0), 1e-15);
         var dl4j = large.lrSchedule().of(3e-2);
-        dev.cryosphere.trainer.model.TrainingClock.setProgress(1.75);
+        dev.cryosphere.trainer.model.TrainingClock.setProgress(0.25);
         try {
-            assertEquals(3e-3, dl4j.valueAt(0, 1), 1e-15, "DL4J's schedule reads the progress inside the epoch");
+            assertEquals(1.5e-2, dl4j.valueAt(0, 0), 1e-15, "DL4J's schedule reads the progress inside the epoch");
         } finally {
             dev.cryosphere.trainer.model.TrainingClock.clear();
         }
