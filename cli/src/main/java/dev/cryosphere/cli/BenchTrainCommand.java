@@ -28,8 +28,15 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 @Command(name = "bench-train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-        header = "Benchmark training throughput on synthetic batches; prints images/s and peak memory.",
-        description = {"Builds the model in memory (base structure, optionally some chains of it; the reference's "
+        header = "Benchmark training throughput: `train` itself on a dataset (--data), or synthetic batches.",
+        description = {"With --data: runs `cryosphere train` itself (the same Trainer: Parquet pipeline, loss probe, "
+                + "metrics.csv, checkpoints) on an ingested dataset for --epochs epochs (default 10) into --out (default: a "
+                + "temporary folder, removed afterwards) and prints per epoch: images/s of the training loop, images/s over "
+                + "the whole epoch (checkpoint and metrics included), cores busy (process CPU time / wall time), RSS "
+                + "(VmRSS) after the epoch and the peak so far (VmHWM), the Java heap in use; then the means and the "
+                + "parameter fingerprint. --config is train's run.yaml (e.g. `preset: reference`).",
+                "",
+                "Without --data: builds the model in memory (base structure, optionally some chains of it; the reference's "
                 + "default networks and loss weights) and runs WARMUP then STEPS optimiser steps exactly as `cryosphere "
                 + "train` does (BatchBuilder, NaN-guarded ComputationGraph.fit), on synthetic rows: noise images, "
                 + "uniform random poses, random origins and CTFs. Throughput does not depend on the image content. "
@@ -41,6 +48,18 @@ import java.util.stream.IntStream;
 public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--structure", required = true, paramLabel = "PDB|CIF", description = "Base structure (box frame).")
     Path structure;
+
+    @Option(names = "--data", paramLabel = "DATASET", description = "Run `train` on this ingested dataset (see above).")
+    Path data;
+
+    @Option(names = "--config", paramLabel = "YAML", description = "With --data: train's configuration (run.yaml keys).")
+    Path config;
+
+    @Option(names = "--epochs", description = "With --data: epochs.")
+    int epochs = 10;
+
+    @Option(names = "--out", paramLabel = "RUN", description = "With --data: run folder (default: a temporary one, removed).")
+    Path out;
 
     @Option(names = "--chain", split = ",", paramLabel = "ID", description = "Use only these chains (default: all).")
     List<String> chains;
@@ -81,6 +100,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads > 0) NativeThreads.set(threads);
+        if (data != null) return trainOnData();
         AtomicModel model = AtomicModel.read(structure);
         BaseStructure base;
         if (chains == null || chains.isEmpty()) {
@@ -131,13 +151,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
         int total = warmup + steps;
         double[] stepSec = new double[steps], buildSec = new double[steps], cpuSec = new double[steps];
         double lastScore = Double.NaN;
+        dev.cryosphere.trainer.run.StepGuard guard = new dev.cryosphere.trainer.run.StepGuard();   // as train's loop
         for (int s = 0; s < total; s++) {
             long c0 = cpuNanos();
             long t0 = System.nanoTime();
             MultiDataSet mds = builder.build(rowSets.get(s % pools), seed, 1, s, 1.0);
             long t1 = System.nanoTime();
-            lastScore = Trainer.guardedFit(graph, mds);
+            lastScore = guard.fit(graph, mds);
             long t2 = System.nanoTime();
+            dev.cryosphere.trainer.run.StepGuard.release(mds);
             if (Double.isNaN(lastScore)) throw new IllegalStateException("non-finite loss at step " + (s + 1));
             if (s >= warmup) {
                 stepSec[s - warmup] = (t2 - t0) / 1e9;
@@ -176,6 +198,87 @@ public final class BenchTrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** `train` on --data, measured per epoch through the trainer's epoch listener. */
+    private int trainOnData() throws Exception {
+        Path run = out;
+        Path tmp = null;
+        if (run == null) {
+            tmp = Files.createTempDirectory("bench-train");
+            run = tmp.resolve("run");
+        }
+        System.out.printf(Locale.ROOT, "bench-train: train on %s, %d epochs, config %s, %d cores, OMP_NUM_THREADS=%s, "
+                        + "heap max %.0f MiB, javacpp maxbytes %.0f MiB, maxphysicalbytes %.0f MiB%n", data, epochs,
+                config == null ? "defaults" : config, Runtime.getRuntime().availableProcessors(),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), Runtime.getRuntime().maxMemory() / 1048576.0,
+                org.bytedeco.javacpp.Pointer.maxBytes() / 1048576.0, org.bytedeco.javacpp.Pointer.maxPhysicalBytes() / 1048576.0);
+        System.out.println("bench-train: epoch, images/s (training loop), images/s (whole epoch), cores busy, RSS MiB, "
+                + "peak RSS MiB, heap used MiB");
+        EpochMeter meter = new EpochMeter();
+        AutoCloseable[] log = {null};
+        Trainer.Result r;
+        try {
+            r = Trainer.run(new Trainer.Options(data, structure, run, config, epochs, seed, false, false,
+                            "cryosphere bench-train --data " + data),
+                    folder -> log[0] = Logs.toFile(folder.resolve("logs").resolve("train.log")),
+                    e -> System.out.println(meter.epoch(e)));
+        } finally {
+            if (log[0] != null) log[0].close();
+        }
+        System.out.println(meter.summary());
+        var g = dev.cryosphere.trainer.run.Checkpoints.loadGraph(new dev.cryosphere.trainer.run.RunLayout(r.run()), r.epochsDone());
+        System.out.printf(Locale.ROOT, "bench-train: parameters after %d epochs: sum %.10e, norm %.10e%n", r.epochsDone(),
+                g.params().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue(),
+                g.params().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).norm2Number().doubleValue());
+        if (tmp != null) deleteTree(tmp);
+        return 0;
+    }
+
+    /** Per-epoch figures between consecutive epoch ends (the first from the meter's creation). */
+    static final class EpochMeter {
+        private long wall0 = System.nanoTime(), cpu0 = cpuNanos();
+        private final List<double[]> rows = new ArrayList<>();   // loop img/s, epoch img/s, cores, rss MiB
+
+        String epoch(Trainer.EpochDone e) {
+            long wall = System.nanoTime(), cpu = cpuNanos();
+            double sec = (wall - wall0) / 1e9, cores = (cpu - cpu0) / 1e9 / sec;
+            wall0 = wall;
+            cpu0 = cpu;
+            double rss = rssKiB("VmRSS:") / 1024.0, peak = rssKiB("VmHWM:") / 1024.0;
+            Runtime rt = Runtime.getRuntime();
+            double loop = e.images() / e.trainSeconds(), whole = e.images() / sec;
+            rows.add(new double[]{loop, whole, cores, rss});
+            return String.format(Locale.ROOT, "bench-train: epoch %d/%d: %.1f images/s (loop), %.1f images/s (epoch), "
+                            + "%.2f cores busy, RSS %.0f MiB, peak RSS %.0f MiB, heap %.0f MiB, JavaCPP-tracked %.0f MiB, loss %.5f",
+                    e.epoch() + 1, e.epochs(), loop, whole, cores, rss, peak, (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+                    org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0, e.loss());
+        }
+
+        String summary() {
+            int n = rows.size();
+            if (n == 0) return "bench-train: no epoch done";
+            double loop = 0, whole = 0, cores = 0;
+            // the first epoch includes the JIT warm-up and graph creation: the means are over epochs 2..n when there are
+            int from = n > 1 ? 1 : 0;
+            for (int i = from; i < n; i++) {
+                loop += rows.get(i)[0];
+                whole += rows.get(i)[1];
+                cores += rows.get(i)[2];
+            }
+            int m = n - from;
+            String drift = n >= 2 ? String.format(Locale.ROOT, "; epoch %d vs epoch 2: images/s %+.1f %%, RSS %+.1f %%", n,
+                    100 * (rows.get(n - 1)[0] / rows.get(1)[0] - 1), 100 * (rows.get(n - 1)[3] / rows.get(1)[3] - 1)) : "";
+            return String.format(Locale.ROOT, "bench-train: mean of epochs %d-%d: %.1f images/s (loop), %.1f images/s "
+                            + "(epoch), %.2f cores busy; peak RSS %.0f MiB%s", from + 1, n, loop / m, whole / m, cores / m,
+                    rssKiB("VmHWM:") / 1024.0, drift);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
     /** CPU time of the whole process (all threads, native ones included), ns. */
     static long cpuNanos() {
         var os = ManagementFactory.getOperatingSystemMXBean();
@@ -184,9 +287,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     /** VmHWM of /proc/self/status, KiB; -1 where there is none. */
     static long peakRssKiB() {
+        return rssKiB("VmHWM:");
+    }
+
+    /** A field of /proc/self/status (VmRSS:, VmHWM:), KiB; -1 where there is none. */
+    static long rssKiB(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                if (line.startsWith(field)) return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         } catch (Exception e) {
             // not Linux

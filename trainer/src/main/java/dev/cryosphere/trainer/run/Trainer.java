@@ -14,7 +14,6 @@ import dev.cryosphere.trainer.model.Segmentation;
 import dev.cryosphere.trainer.model.TrainingClock;
 import dev.cryosphere.trainer.spark.SparkEpochs;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
 import java.io.IOException;
@@ -53,6 +52,15 @@ public final class Trainer {
 
     public record Result(Path run, int epochsDone, double lastLoss, double imagesPerSecond) {}
 
+    /** One finished epoch (0-based {@code epoch}), after its metrics row and any checkpoint were written. */
+    public record EpochDone(int epoch, int epochs, long images, double trainSeconds, double loss) {}
+
+    /** Told after each epoch, on the training thread ({@code cryosphere bench-train --data} measures with it). */
+    @FunctionalInterface
+    public interface EpochListener {
+        void epochDone(EpochDone e);
+    }
+
     private final ComputationGraph graph;
     private final ModelConfig config;
     private RunLayout layout;
@@ -64,6 +72,8 @@ public final class Trainer {
     private ComputationGraph graphRef;
     private String master;
     private SparkSettings sparkSettings;
+    /** The NaN guard's copies, reused at every step (allocating them per step grew RSS ~1 GiB per epoch, issue 20). */
+    private final StepGuard guard = new StepGuard();
 
     private Trainer(ComputationGraph graph, ModelConfig config, RunLayout layout, DatasetReader data, TrainState state,
                     int checkpointEvery) {
@@ -106,15 +116,28 @@ public final class Trainer {
 
     /** As {@link #run(Options)}; {@code onRunFolder} is called once the run folder exists for this run (the CLI opens its log file there). */
     public static Result run(Options o, java.util.function.Consumer<Path> onRunFolder) {
+        return run(o, onRunFolder, e -> {});
+    }
+
+    /** As {@link #run(Options, java.util.function.Consumer)}; {@code onEpoch} is told after each epoch. */
+    public static Result run(Options o, java.util.function.Consumer<Path> onRunFolder, EpochListener onEpoch) {
         RUN_FOLDER_READY.set(onRunFolder);
+        EPOCH_DONE.set(onEpoch);
         try {
             return runInFolder(o);
         } finally {
             RUN_FOLDER_READY.remove();
+            EPOCH_DONE.remove();
         }
     }
 
     private static final ThreadLocal<java.util.function.Consumer<Path>> RUN_FOLDER_READY = new ThreadLocal<>();
+    private static final ThreadLocal<EpochListener> EPOCH_DONE = new ThreadLocal<>();
+
+    private static void epochDone(EpochDone e) {
+        EpochListener l = EPOCH_DONE.get();
+        if (l != null) l.epochDone(e);
+    }
 
     private static Result runInFolder(Options o) {
         if (o.epochs() != null && o.epochs() < 1)
@@ -271,6 +294,7 @@ public final class Trainer {
                 TestHooks.poison(mds, epoch, steps);
                 if (steps == 0) terms = LossProbe.terms(graph, mds, config, betas);
                 double score = step(mds, epoch, steps, stepBetas);
+                StepGuard.release(mds);   // its ~6 MB off the Java heap now, not at the next garbage collection
                 sum += score;
                 steps++;
                 progress.update(steps * batch);
@@ -283,8 +307,10 @@ public final class Trainer {
             Metrics.append(layout.metrics(), epoch, lastLoss, terms, betas, config, segmentSizes(), rate, state.wallSeconds(), "jvm");
             System.err.println(TrainReport.epochLine(epoch, config.epochs(), lastLoss, terms, rate, eta(epoch), null));
             if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) checkpoint(graph);
+            epochDone(new EpochDone(epoch, config.epochs(), steps * batch, seconds, lastLoss));
             TestHooks.crashAfter(epoch);
         }
+        guard.close();
         completed();
         reportSegmentation(graph);
         return new Result(layout.root(), state.epoch() + 1, lastLoss, rate);
@@ -337,6 +363,7 @@ public final class Trainer {
                     RunJson.putExecutorGpus(layout, gpus);
                 }
                 if ((epoch + 1) % checkpointEvery == 0 || epoch == config.epochs() - 1) checkpoint(graph);
+                epochDone(new EpochDone(epoch, config.epochs(), o.images(), o.seconds(), lastLoss));
                 TestHooks.crashAfter(epoch);
             }
         }
@@ -374,7 +401,7 @@ public final class Trainer {
 
     /** One optimiser step; restores the pre-step weights and stops if anything became non-finite. */
     private double step(MultiDataSet mds, int epoch, long batch, double[] betas) {
-        double score = guardedFit(graph, mds);
+        double score = guard.fit(graph, mds);
         if (!Double.isNaN(score)) return score;
         score = graph.score();
         String term = LossProbe.nonFiniteTerm(graph, mds, config, betas);
@@ -389,14 +416,9 @@ public final class Trainer {
      * optimiser state when the loss or a parameter became non-finite. Public for {@code cryosphere bench-train}.
      */
     public static double guardedFit(ComputationGraph graph, MultiDataSet mds) {
-        INDArray params = graph.params().dup();
-        INDArray updater = graph.getUpdater().getStateViewArray() == null ? null : graph.getUpdater().getStateViewArray().dup();
-        graph.fit(mds);
-        double score = graph.score();
-        if (Double.isFinite(score) && Double.isFinite(graph.params().sumNumber().doubleValue())) return score;
-        graph.params().assign(params);
-        if (updater != null) graph.getUpdater().getStateViewArray().assign(updater);
-        return Double.NaN;
+        try (StepGuard g = new StepGuard()) {
+            return g.fit(graph, mds);
+        }
     }
 
     /** The per-epoch loss terms (see {@link LossProbe#terms}); public for {@code cryosphere bench-train}. */
