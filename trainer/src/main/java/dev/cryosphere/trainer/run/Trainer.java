@@ -122,7 +122,11 @@ public final class Trainer {
         DatasetReader data = DatasetReader.open(o.data().toAbsolutePath().toString());
         DatasetInfo info = data.info();
         if (info.pixelSize() == null)
-            throw new InputException(o.data(), "_dataset.json", "optics groups have different pixel sizes: ingest with --box to one size");
+            throw new InputException(o.data(), "_dataset.json", "optics groups have different pixel sizes ("
+                    + info.opticsGroups().stream().map(g -> g.number() + ": " + g.pixelSize() + " Å")
+                    .collect(java.util.stream.Collectors.joining(", ")) + "): ingest again with --apix A --box N, which "
+                    + "Fourier-crops or pads every group to A Å/px and N px (e.g. --apix " + info.opticsGroups().stream()
+                    .mapToDouble(DatasetInfo.Group::pixelSize).max().orElse(0) + ")");
         // one train per run folder; everything below (what exists, what is written) happens under the lock
         try (RunLock lock = RunLock.acquire(o.run())) {
             Path target = o.run().toAbsolutePath().normalize();
