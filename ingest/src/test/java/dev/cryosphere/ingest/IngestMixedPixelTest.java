@@ -4,6 +4,8 @@ import dev.cryosphere.core.dataset.DatasetInfo;
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.dataset.ParticleBatch;
 import dev.cryosphere.core.physics.Fft;
+import dev.cryosphere.core.testing.RelionTools;
+import dev.cryosphere.core.testing.SharedData;
 import dev.cryosphere.core.util.InputException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,7 @@ class IngestMixedPixelTest extends SparkTest {
     @BeforeAll
     static void makeSet() throws Exception {
         RelionTools.assumeAvailable();
-        Path pdb = RelionTools.shared("structures/1ztu.pdb");
+        Path pdb = SharedData.structures("1ztu.pdb");
         List<String> poses = RelionTools.poseRows();
         rows = poses.size();
         StringBuilder all = new StringBuilder(RelionTools.optics(APIX, BOX))

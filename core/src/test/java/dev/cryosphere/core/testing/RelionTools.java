@@ -1,4 +1,4 @@
-package dev.cryosphere.ingest;
+package dev.cryosphere.core.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -16,17 +16,17 @@ import java.util.concurrent.TimeUnit;
  * Runs Debian's RELION 3.1 and gemmi (python3-gemmi under /usr/bin/python3) as test oracles. Tests that need them call
  * {@link #assumeAvailable()}, which skips with a message where they are not installed (.ci/run installs them).
  */
-final class RelionTools {
+public final class RelionTools {
     private RelionTools() {}
 
-    static final Path PYTHON = Paths.get("/usr/bin/python3");
+    public static final Path PYTHON = Paths.get("/usr/bin/python3");
 
-    static boolean relion() {
+    public static boolean relion() {
         return Files.isExecutable(Paths.get("/usr/bin/relion_project"))
                 && Files.isExecutable(Paths.get("/usr/bin/relion_reconstruct"));
     }
 
-    static boolean gemmi() {
+    public static boolean gemmi() {
         try {
             return Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c", "import gemmi, numpy")
                     .redirectErrorStream(true).start().waitFor() == 0;
@@ -35,13 +35,13 @@ final class RelionTools {
         }
     }
 
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         Assumptions.assumeTrue(relion(), "RELION (relion_project, relion_reconstruct) not installed: apt-get install relion");
         Assumptions.assumeTrue(gemmi(), "gemmi not importable by /usr/bin/python3: apt-get install python3-gemmi");
     }
 
     /** Runs a command in {@code dir}; its output on failure. */
-    static String run(Path dir, String... command) {
+    public static String run(Path dir, String... command) {
         try {
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();
@@ -62,7 +62,7 @@ final class RelionTools {
     }
 
     /** A map of {@code pdb} on BOX³ voxels of APIX Å (gemmi + relion_image_handler, see gemmi_map.py). */
-    static Path map(Path dir, Path pdb, String name, int box, double apix) throws IOException {
+    public static Path map(Path dir, Path pdb, String name, int box, double apix) throws IOException {
         Path script = dir.resolve("gemmi_map.py");
         if (!Files.exists(script))
             try (InputStream in = RelionTools.class.getResourceAsStream("/relion/gemmi_map.py")) {
@@ -72,25 +72,16 @@ final class RelionTools {
         return dir.resolve(name);
     }
 
-    /** The shared oracle folder (../shared/data or -Dcryosphere.shared). */
-    static Path shared(String rel) {
-        String p = System.getProperty("cryosphere.shared");
-        Path data = (p != null ? Paths.get(p) : Paths.get("..", "shared")).resolve("data").toAbsolutePath().normalize();
-        Path f = data.resolve(rel);
-        if (!Files.exists(f)) throw new AssertionError("missing oracle file " + f + " (clone the project beside shared/)");
-        return f;
-    }
-
     /** The particle rows of shared poses_ctf.star (20 rows: rot tilt psi originX originY dU dV angle phase B group). */
-    static List<String> poseRows() throws IOException {
-        List<String> lines = Files.readAllLines(shared("particles/relion_oracle_1ztu/poses_ctf.star"));
+    public static List<String> poseRows() throws IOException {
+        List<String> lines = Files.readAllLines(SharedData.oracle1ztu("poses_ctf.star"));
         int at = lines.indexOf("_rlnOpticsGroup #11");
         List<String> rows = new ArrayList<>();
         for (String l : lines.subList(at + 1, lines.size())) if (!l.isBlank()) rows.add(l.trim());
         return rows;
     }
 
-    static final String POSE_COLUMNS = """
+    public static final String POSE_COLUMNS = """
             _rlnAngleRot #1
             _rlnAngleTilt #2
             _rlnAnglePsi #3
@@ -104,7 +95,7 @@ final class RelionTools {
             _rlnOpticsGroup #11
             """;
 
-    static String optics(double[] apix, int[] box) {
+    public static String optics(double[] apix, int[] box) {
         StringBuilder s = new StringBuilder("""
                 # version 30001
 
