@@ -1,14 +1,20 @@
 """PDB -> map with gemmi and RELION only (test oracle, no project code): gemmi.DensityCalculatorE puts every atom's
 electron form factor (B = 50 A^2) on a grid at apix/2 with the model's all-atom centroid at the box centre;
 relion_image_handler --rescale_angpix crops its Fourier transform to the box at apix.
-usage: /usr/bin/python3 gemmi_map.py model.pdb out.mrc BOX APIX"""
+usage: /usr/bin/python3 gemmi_map.py model.pdb out.mrc BOX APIX [CENTRE.pdb]
+(CENTRE.pdb: put that model's centroid at the box centre instead, so that two conformations keep one frame)"""
 import subprocess, sys, os, tempfile
 import numpy as np, gemmi
 pdb, out, box, apix = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 st = gemmi.read_structure(pdb); st.remove_ligands_and_waters(); st.remove_empty_chains()
 model = st[0]
 xyz = np.array([[a.pos.x, a.pos.y, a.pos.z] for ch in model for r in ch for a in r])
-L = box * apix; shift = -xyz.mean(axis=0) + L / 2
+if len(sys.argv) > 5:
+    ref = gemmi.read_structure(sys.argv[5]); ref.remove_ligands_and_waters(); ref.remove_empty_chains()
+    centre = np.array([[a.pos.x, a.pos.y, a.pos.z] for ch in ref[0] for r in ch for a in r]).mean(axis=0)
+else:
+    centre = xyz.mean(axis=0)
+L = box * apix; shift = -centre + L / 2
 for ch in model:
     for r in ch:
         for a in r:

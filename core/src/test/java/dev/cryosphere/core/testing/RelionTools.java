@@ -63,12 +63,20 @@ public final class RelionTools {
 
     /** A map of {@code pdb} on BOX³ voxels of APIX Å (gemmi + relion_image_handler, see gemmi_map.py). */
     public static Path map(Path dir, Path pdb, String name, int box, double apix) throws IOException {
+        return map(dir, pdb, name, box, apix, null);
+    }
+
+    /** The same with {@code centre}'s all-atom centroid (not {@code pdb}'s) at the box centre. */
+    public static Path map(Path dir, Path pdb, String name, int box, double apix, Path centre) throws IOException {
         Path script = dir.resolve("gemmi_map.py");
         if (!Files.exists(script))
             try (InputStream in = RelionTools.class.getResourceAsStream("/relion/gemmi_map.py")) {
                 Files.copy(in, script);
             }
-        run(dir, PYTHON.toString(), script.toString(), pdb.toString(), name, Integer.toString(box), Double.toString(apix));
+        List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), script.toString(), pdb.toString(), name,
+                Integer.toString(box), Double.toString(apix)));
+        if (centre != null) cmd.add(centre.toString());
+        run(dir, cmd.toArray(String[]::new));
         return dir.resolve(name);
     }
 

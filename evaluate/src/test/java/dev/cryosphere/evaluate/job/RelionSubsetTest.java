@@ -193,4 +193,48 @@ class RelionSubsetTest {
             stack = project.resolve("Extract/job003/particles.mrcs");
         }
     }
+
+    @Test
+    void aOneConformationSubsetReconstructsThatConformation() throws Exception {
+        // two conformations of adenylate kinase (one frame), 300 RELION projections each with CTF, in one STAR file
+        Path dir = Files.createDirectories(project.resolve("Extract/job030"));
+        Path open = SharedData.structures("adk_open.pdb"), closed = SharedData.structures("adk_closed.pdb");
+        RelionTools.map(dir, open, "open.mrc", 64, 2.0, open);
+        RelionTools.map(dir, closed, "closed.mrc", 64, 2.0, open);
+        List<String> poses = Files.readAllLines(SharedData.oracle1ztu("poses_ctf_1000.star")).stream()
+                .filter(l -> l.trim().split("\\s+").length == 11 && !l.startsWith("_")).toList();
+        String optics = RelionTools.optics(new double[]{2.0}, new int[]{64});
+        StringBuilder all = new StringBuilder(optics).append("# version 30001\n\ndata_particles\n\nloop_\n")
+                .append(RelionTools.POSE_COLUMNS).append("_rlnImageName #12\n");
+        String[] names = {"open", "closed"};
+        for (int k = 0; k < 2; k++) {
+            StringBuilder one = new StringBuilder(optics).append("# version 30001\n\ndata_particles\n\nloop_\n")
+                    .append(RelionTools.POSE_COLUMNS);
+            for (int i = 0; i < 300; i++) one.append(poses.get(300 * k + i)).append('\n');
+            Files.writeString(dir.resolve(names[k] + "_poses.star"), one);
+            RelionTools.run(dir, "relion_project", "--i", names[k] + ".mrc", "--ang", names[k] + "_poses.star", "--o",
+                    names[k] + "_proj", "--ctf", "--angpix", "2.0");
+            for (int i = 0; i < 300; i++)
+                all.append(poses.get(300 * k + i).trim()).append(String.format(" %06d@Extract/job030/%s_proj.mrcs%n", i + 1, names[k]));
+        }
+        Path source = Files.writeString(Files.createDirectories(project.resolve("Refine3D/job031")).resolve("run_data.star"), all);
+        DatasetInfo.Sources sources = new DatasetInfo.Sources(
+                new DatasetInfo.SourceFile(source.toUri().toString(), 0, 0, "", "full"),
+                List.of(new DatasetInfo.SourceFile(dir.resolve("open_proj.mrcs").toUri().toString(), 0, 0, "", "ends"),
+                        new DatasetInfo.SourceFile(dir.resolve("closed_proj.mrcs").toUri().toString(), 0, 0, "", "ends")));
+        ParticleExport e = ParticleExport.of(new DatasetInfo(1, 600, 64, 2.0, false, List.of(), null, List.of(), 0,
+                sources, null, "", "", "")).relativeTo(project);
+        long[] openRows = new long[300];
+        for (int i = 0; i < 300; i++) openRows[i] = i;
+        Path out = project.resolve("Select/job032/open");
+        e.write(out, openRows);
+        Path rec = project.resolve("Select/job032/open_rec.mrc");
+        RelionTools.run(project, "relion_reconstruct", "--i", "Select/job032/open.star", "--o", "Select/job032/open_rec.mrc", "--ctf");
+        float[] r = Volume.read(rec).data();
+        double withOpen = ImageStats.pearson(r, Volume.read(dir.resolve("open.mrc")).data());
+        double withClosed = ImageStats.pearson(r, Volume.read(dir.resolve("closed.mrc")).data());
+        System.out.printf("open-only subset, relion_reconstruct: correlation %.3f with the open map, %.3f with the closed%n",
+                withOpen, withClosed);
+        assertTrue(withOpen > withClosed + 0.05, withOpen + " vs " + withClosed);
+    }
 }
