@@ -33,6 +33,11 @@ public final class InfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The file to summarise.")
     Path file;
 
+    @picocli.CommandLine.Option(names = "--map", paramLabel = "MRC", description = "For a structure: the consensus map it "
+            + "was fitted into; also print where the structure lies in the particles' box frame (the map's centre "
+            + "voxel at 0, 0, 0 Å), as train --map and render --map move it.")
+    Path map;
+
     @Override
     public Integer call() {
         if (!Files.exists(file)) throw new InputException(file, null, "no such file");
@@ -144,6 +149,16 @@ public final class InfoCommand implements Callable<Integer> {
                 c[0], c[1], c[2], rmax, 2 * rmax + 10);
         if (m.skippedResidues() > 0)
             System.out.printf("  %d residue(s) without a CA/C1' site were skipped%n", m.skippedResidues());
+        if (map != null) {
+            dev.cryosphere.core.format.MapFrame f = dev.cryosphere.core.format.MapFrame.read(map);
+            double[] b = f.toBox(c);
+            double half = f.box() * f.apix() / 2, out = 0;
+            double[] box = f.toBox(xyz);
+            for (double v : box) out = Math.max(out, Math.abs(v) - half);
+            System.out.printf(Locale.ROOT, "  in the box frame of %s: centroid (%.2f, %.2f, %.2f) Å; %s%n", f.describe(),
+                    b[0], b[1], b[2], out > 0 ? String.format(Locale.ROOT, "%.1f Å outside the map's %.1f Å box", out, 2 * half)
+                            : "every residue inside the map's box");
+        }
         return 0;
     }
 }

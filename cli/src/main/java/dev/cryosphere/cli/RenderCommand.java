@@ -63,6 +63,10 @@ public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--apix", paramLabel = "Å", description = "Pixel size in Å (default: from the metadata).")
     Double apix;
 
+    @Option(names = "--map", paramLabel = "MRC", description = "Consensus map the structure was fitted into: the "
+            + "structure is moved from the map's frame into the box frame (the map's centre voxel is the box centre).")
+    Path map;
+
     @Option(names = "--overwrite", description = "Replace OUT if it exists.")
     boolean overwrite;
 
@@ -70,9 +74,11 @@ public final class RenderCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         double[] xyz, amp;
         AtomicModel model = AtomicModel.read(structure);
+        dev.cryosphere.core.format.MapFrame frame = map == null ? null : dev.cryosphere.core.format.MapFrame.read(map);
+        if (frame != null) model = frame.toBox(model);
         if (sites == Sites.atoms) {
             AtomCloud atoms = AtomCloud.read(structure);
-            xyz = atoms.xyz();
+            xyz = frame == null ? atoms.xyz() : frame.toBox(atoms.xyz());
             amp = atoms.electrons();
         } else {
             xyz = model.coordinates();

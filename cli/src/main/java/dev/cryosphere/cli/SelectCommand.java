@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "select", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Export the particles whose latents pass a condition as a RELION 3.1 STAR file (and .cs for a .cs dataset).",
+        header = "Export the particles whose latents pass a condition as a RELION STAR file (and .cs for a .cs dataset).",
         description = "Columns: those of EVAL/latents.csv (z0…) and of EVAL/clusters.csv beside it (cluster, pc1…). "
-                + "The subset is taken from the dataset's source metadata, so RELION can refine it directly.",
+                + "The subset is taken from the dataset's source metadata (every column and the optics table of a STAR source), "
+                + "so RELION can refine it directly.",
         footer = "Example: cryosphere select --latents eval/latents.csv --data /data/adk --where 'cluster == 3 and pc1 > 0' --out sel/open")
 public final class SelectCommand implements Callable<Integer> {
     @Option(names = "--latents", required = true, paramLabel = "CSV", description = "EVAL/latents.csv of `cryosphere evaluate`.")
@@ -29,19 +30,31 @@ public final class SelectCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "BASE", description = "Output name without extension: writes BASE.star (and BASE.cs).")
     Path out;
 
+    @Option(names = "--relion-project", paramLabel = "DIR",
+            description = "Write image paths relative to this RELION project folder (where RELION runs); default: the "
+                    + "paths as the source metadata writes them.")
+    Path relionProject;
+
+    @Option(names = "--absolute-paths", description = "Write absolute image paths.")
+    boolean absolutePaths;
+
     @Option(names = "--overwrite", description = "Replace existing output files.")
     boolean overwrite;
 
     @Override
     public Integer call() {
         LatentFilter filter = LatentFilter.parse(where);
-        ParticleExport export = ParticleExport.of(DatasetReader.open(data).info());
+        if (relionProject != null && absolutePaths)
+            throw new InputException(null, "--relion-project", "goes with relative paths; --absolute-paths asks for absolute ones: give one");
+        ParticleExport export = ParticleExport.of(DatasetReader.open(data).info()).relativeTo(relionProject)
+                .absolute(absolutePaths);
         Path star = out.resolveSibling(out.getFileName() + ".star");
         if (Files.exists(star) && !overwrite) throw new InputException(star, null, "already exists (use --overwrite to replace it)");
         long[] picked = filter.select(latents);
         if (picked.length == 0) throw new InputException(latents, "--where", "no particle matches '" + where + "'; nothing written");
         export.write(out, picked);
-        System.out.println("select: " + picked.length + " particles -> " + star + (export.sourceIsCs() ? " (and .cs)" : ""));
+        System.out.println("select: " + picked.length + " particles -> " + star + (export.sourceIsCs() ? " (and .cs)" : "")
+                + "; " + export.pathNote());
         return 0;
     }
 }

@@ -42,6 +42,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "residue outside the dataset's box is an error. Required for a new run.")
     Path structure;
 
+    @Option(names = "--map", paramLabel = "MRC", description = "Consensus map the structure was fitted into: its origin, "
+            + "box and voxel size define the structure's frame (its centre voxel is the particles' box centre); the "
+            + "structure is moved into the box frame, and evaluate writes structures and maps back in the map's frame "
+            + "(the offset is kept in run.json).")
+    Path map;
+
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder.")
     Path out;
 
@@ -78,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Result r;
         try {
             // the libraries' log lines (INFO and up) go to RUN/logs/train.log once the run folder exists
-            r = Trainer.run(new Trainer.Options(data, structure, out, config, epochs, seed, resume, overwrite, cmd, master),
+            r = Trainer.run(new Trainer.Options(data, structure, out, config, epochs, seed, resume, overwrite, cmd, master, map),
                     folder -> log[0] = Logs.toFile(folder.resolve("logs").resolve("train.log")));
         } finally {
             if (log[0] != null) log[0].close();
@@ -92,6 +98,9 @@ public final class TrainCommand implements Callable<Integer> {
     private void checkStructureInBox() {
         DatasetInfo info = DatasetReader.open(data.toAbsolutePath().toString()).info();
         if (info.pixelSize() == null) return;   // mixed pixel sizes: the trainer says what to do
-        BoxFrame.requireInside(structure, AtomicModel.read(structure), info.box(), info.pixelSize(), "the dataset " + data);
+        AtomicModel model = AtomicModel.read(structure);
+        if (map != null) model = dev.cryosphere.core.format.MapFrame.read(map).toBox(model);
+        BoxFrame.requireInside(structure, model, info.box(), info.pixelSize(), "the dataset " + data
+                + (map != null ? ", after moving it from the frame of " + map : ""));
     }
 }

@@ -93,6 +93,22 @@ class EvaluateCommandTest {
                 "--where", "cluster == 1", "--out", out.toString());
         assertEquals(0, c.exitCode(), c.err());
         assertEquals(inCluster, ParticleSet.read(dir.resolve("sel/c1.star")).size());
+        // absolute image paths: every stack exists from anywhere (RelionSubsetTest runs RELION on the other conventions)
+        c = Cli.run("select", "--latents", eval.resolve("latents.csv").toString(), "--data", fx.data.toString(),
+                "--where", "cluster == 1", "--out", dir.resolve("sel/abs").toString(), "--absolute-paths");
+        assertEquals(0, c.exitCode(), c.err());
+        assertTrue(c.out().contains("absolute image paths"), c.out());
+        var abs = ParticleSet.read(dir.resolve("sel/abs.star"));
+        assertEquals(inCluster, abs.size());
+        for (var p : abs.particles()) {
+            String path = p.imageName().substring(p.imageName().indexOf('@') + 1);
+            assertTrue(Path.of(path).isAbsolute() && Files.isRegularFile(Path.of(path)), p.imageName());
+        }
+        c = Cli.run("select", "--latents", eval.resolve("latents.csv").toString(), "--data", fx.data.toString(),
+                "--where", "cluster == 1", "--out", dir.resolve("sel/both").toString(), "--absolute-paths",
+                "--relion-project", dir.toString());
+        assertEquals(2, c.exitCode());
+        assertTrue(c.err().startsWith("error: --relion-project"), c.err());
         c = Cli.run("select", "--latents", eval.resolve("latents.csv").toString(), "--data", fx.data.toString(),
                 "--where", "cluster = 1", "--out", dir.resolve("sel/bad").toString());
         assertEquals(2, c.exitCode());

@@ -7,6 +7,8 @@ import dev.cryosphere.core.format.OpticsGroup;
 import dev.cryosphere.core.format.Particle;
 import dev.cryosphere.core.format.ParticleSet;
 import dev.cryosphere.core.physics.CtfParams;
+import dev.cryosphere.core.physics.FourierCrop;
+import dev.cryosphere.core.physics.PixelResample;
 import dev.cryosphere.core.util.EnvironmentException;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.core.util.IoFailure;
@@ -96,7 +98,7 @@ public final class IngestJob {
         Validated v = validate(md, conf);
 
         DatasetInfo.Sources sources = fingerprints(md, v, conf);
-        DatasetInfo.Options options = new DatasetInfo.Options(o.box, o.invert, o.skipBad, o.normSample, o.seed);
+        DatasetInfo.Options options = new DatasetInfo.Options(o.box, o.apix, o.invert, o.skipBad, o.normSample, o.seed);
         if (exists && o.incremental) {
             DatasetInfo old = readInfo(fs, out);
             if (old != null && sameSources(old.sources(), sources) && Objects.equals(old.options(), options)) {
@@ -189,6 +191,8 @@ public final class IngestJob {
     private void checkOptions() {
         if (o.shardMb < 1) throw new InputException(null, "--shard-mb", "must be ≥ 1, got " + o.shardMb);
         if (o.box != null && o.box < 2) throw new InputException(null, "--box", "must be ≥ 2, got " + o.box);
+        if (o.apix != null && !(o.apix > 0 && Double.isFinite(o.apix)))
+            throw new InputException(null, "--apix", "must be a pixel size > 0 Å, got " + o.apix);
         if (o.normSample < 1) throw new InputException(null, "--norm-sample", "must be ≥ 1, got " + o.normSample);
     }
 
@@ -251,7 +255,8 @@ public final class IngestJob {
     }
 
     /** What validation established: stacks with their image counts, source box per optics group, output box. */
-    private record Validated(Map<String, Long> stacks, Map<Integer, Integer> sourceBoxes, int box) {}
+    private record Validated(Map<String, Long> stacks, Map<Integer, Integer> sourceBoxes, int box,
+                             Map<Integer, PixelResample.Plan> plans) {}
 
     private Validated validate(Metadata md, Configuration conf) {
         List<Particle> ps = md.set.particles();
@@ -314,19 +319,59 @@ public final class IngestJob {
         }
         int minBox = groupBox.values().stream().min(Integer::compare).orElseThrow();
         int maxBox = groupBox.values().stream().max(Integer::compare).orElseThrow();
+        Map<Integer, Double> groupPixel = new TreeMap<>();
+        for (int g : groupBox.keySet()) groupPixel.put(g, md.set.opticsGroup(g).pixelSize());
+        boolean mixedPixels = groupPixel.values().stream().anyMatch(px -> Math.abs(px - groupPixel.values().iterator()
+                .next()) > 1e-6 * px);
+        Map<Integer, PixelResample.Plan> plans = new TreeMap<>();
         int box;
-        if (o.box != null) {
-            if (o.box > minBox)
-                throw new InputException(null, "--box", o.box + " is larger than the images (" + minBox
-                        + " px); Fourier cropping only downsamples");
-            box = o.box;
+        if (o.apix != null) {
+            // every group to one pixel size: Fourier crop/pad to round(n p / A), then a real-space window to the box
+            int minFourier = Integer.MAX_VALUE;
+            for (int g : groupBox.keySet())
+                minFourier = Math.min(minFourier, PixelResample.fourierBox(groupBox.get(g), groupPixel.get(g), o.apix));
+            box = o.box != null ? o.box : minFourier;
+            for (int g : groupBox.keySet()) {
+                PixelResample.Plan p = PixelResample.plan(groupBox.get(g), groupPixel.get(g), o.apix, box);
+                OpticsGroup og = md.set.opticsGroup(g);
+                if (p.edgeErrorPx() > PixelResample.MAX_EDGE_ERROR_PX)
+                    throw new InputException(meta, "optics group " + g + " (" + og.name() + ")", String.format(Locale.ROOT,
+                            "%d px at %.5g Å cannot be resampled to %.5g Å/px by Fourier cropping or padding: the nearest "
+                                    + "size, %d px, gives %.5g Å/px (%.2f px off at the edge of a %d px box, more than "
+                                    + "%.2f); choose --apix so that %d × %.5g / A is closer to an integer",
+                            p.sourceBox(), p.sourcePixel(), o.apix, p.fourierBox(), p.achievedPixel(), p.edgeErrorPx(),
+                            box, PixelResample.MAX_EDGE_ERROR_PX, p.sourceBox(), p.sourcePixel()));
+                plans.put(g, new PixelResample.Plan(p.sourceBox(), p.sourcePixel(), p.fourierBox(), box, o.apix,
+                        p.edgeErrorPx()));
+                log.println("ingest: optics group " + g + " (" + og.name() + "): " + p.describe()
+                        + String.format(Locale.ROOT, ", stored as %.5g Å/px", o.apix));
+            }
         } else {
-            if (minBox != maxBox)
-                throw new InputException(meta, null, "optics groups have different image sizes " + groupBox
-                        + " (group: box); give --box N to crop them all to one size");
-            box = minBox;
+            if (o.box != null) {
+                if (o.box > minBox)
+                    throw new InputException(null, "--box", o.box + " is larger than the images (" + minBox
+                            + " px); Fourier cropping only downsamples (--apix A --box N also pads)");
+                box = o.box;
+            } else {
+                if (minBox != maxBox)
+                    throw new InputException(meta, null, "optics groups have different image sizes " + groupBox
+                            + " (group: box); give --box N to crop them all to one size"
+                            + (mixedPixels ? ", or --apix A --box N for one pixel size and box" : ""));
+                box = minBox;
+            }
+            for (int g : groupBox.keySet()) {
+                int n = groupBox.get(g);
+                plans.put(g, new PixelResample.Plan(n, groupPixel.get(g), box, box,
+                        FourierCrop.croppedPixelSize(groupPixel.get(g), n, box), 0));
+            }
+            Set<Double> after = new java.util.TreeSet<>();
+            for (PixelResample.Plan p : plans.values()) after.add(p.achievedPixel());
+            if (after.size() > 1 && plans.values().stream().anyMatch(p -> Math.abs(p.achievedPixel()
+                    - plans.values().iterator().next().achievedPixel()) > 1e-9 * p.achievedPixel()))
+                log.println("ingest: warning: optics groups end at different pixel sizes " + after + " Å; train needs "
+                        + "one: ingest with --apix A --box N to resample every group to one pixel size and box");
         }
-        return new Validated(counts, groupBox, box);
+        return new Validated(counts, groupBox, box, plans);
     }
 
     private static String rowWhere(Particle p) {
@@ -395,7 +440,8 @@ public final class IngestJob {
                 CtfParams c = q.ctf();
                 String stack = md.stackUris.get(i);
                 rows.add(new PartTask.Row(q.row(), q.imageName(), stack, q.imageIndex(), q.opticsGroup(),
-                        v.sourceBoxes.get(q.opticsGroup()), q.pixelSize(), q.rot(), q.tilt(), q.psi(), q.originXAngst(),
+                        v.sourceBoxes.get(q.opticsGroup()), v.plans.get(q.opticsGroup()).fourierBox(),
+                        v.plans.get(q.opticsGroup()).achievedPixel(), q.pixelSize(), q.rot(), q.tilt(), q.psi(), q.originXAngst(),
                         q.originYAngst(), new double[]{c.defocusU(), c.defocusV(), c.defocusAngle(), c.voltage(), c.cs(),
                         c.ampContrast(), c.phaseShift(), c.bFactor(), c.scale()}, sample.contains(i)));
             }
@@ -458,8 +504,8 @@ public final class IngestJob {
 
     private Double commonPixelSize(Metadata md, Validated v) {
         Double common = null;
-        for (Map.Entry<Integer, Integer> e : v.sourceBoxes.entrySet()) {
-            double px = md.set.opticsGroup(e.getKey()).pixelSize() * e.getValue() / v.box;
+        for (PixelResample.Plan p : v.plans.values()) {
+            double px = p.achievedPixel();
             if (common == null) common = px;
             else if (Math.abs(common - px) > 1e-9 * px) return null;
         }
@@ -471,8 +517,8 @@ public final class IngestJob {
         for (Map.Entry<Integer, Integer> e : v.sourceBoxes.entrySet()) {
             OpticsGroup g = md.set.opticsGroup(e.getKey());
             int src = e.getValue();
-            out.add(new DatasetInfo.Group(g.number(), g.name(), g.pixelSize() * src / v.box, v.box, g.pixelSize(), src,
-                    g.voltage(), g.cs(), g.ampContrast(), counts.getOrDefault(g.number(), 0L)));
+            out.add(new DatasetInfo.Group(g.number(), g.name(), v.plans.get(g.number()).achievedPixel(), v.box,
+                    g.pixelSize(), src, g.voltage(), g.cs(), g.ampContrast(), counts.getOrDefault(g.number(), 0L)));
         }
         return out;
     }

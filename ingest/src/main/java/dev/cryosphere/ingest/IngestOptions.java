@@ -22,6 +22,12 @@ public final class IngestOptions {
             description = "Fourier-crop the images to N×N pixels (pixel size scaled by source box / N).")
     public Integer box;
 
+    @Option(names = "--apix", paramLabel = "A",
+            description = "Bring every optics group to A Å/px: Fourier crop or pad each group to round(box × pixel "
+                    + "size / A) px (the CTF parameters stay physical), then window to --box N px (default: the "
+                    + "smallest resampled size). For optics groups of different pixel sizes.")
+    public Double apix;
+
     @Option(names = "--invert", description = "Invert the contrast (multiply the images by −1).")
     public boolean invert;
 

@@ -15,10 +15,12 @@ record PartTask(int part, List<Row> rows) implements Serializable {
     /**
      * What an executor needs to read, process and write one particle (no image data).
      *
+     * @param fourierBox side after the Fourier crop/pad (the window to the output box follows)
+     * @param outPixelSize Å/px stored with the image
      * @param ctf defocusU, defocusV, defocusAngle, voltage, cs, ampContrast, phaseShift, bFactor, scale
      */
     record Row(int row, String imageName, String stack, long imageIndex, int opticsGroup, int sourceBox,
-               double pixelSize, double rot, double tilt, double psi, double originX, double originY, double[] ctf,
+               int fourierBox, double outPixelSize, double pixelSize, double rot, double tilt, double psi, double originX, double originY, double[] ctf,
                boolean sampled) implements Serializable {}
 
     /** Settings shared by all tasks. */

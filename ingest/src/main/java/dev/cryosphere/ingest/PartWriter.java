@@ -7,7 +7,7 @@ import dev.cryosphere.core.format.MrcReader;
 import dev.cryosphere.core.geometry.Euler;
 import dev.cryosphere.core.physics.CtfParams;
 import dev.cryosphere.core.physics.Fft;
-import dev.cryosphere.core.physics.FourierCrop;
+import dev.cryosphere.core.physics.PixelResample;
 import dev.cryosphere.core.util.InputException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -59,11 +59,10 @@ final class PartWriter {
                     imagesDone.accept(1);
                     continue;
                 }
-                double pixelSize = r.pixelSize();
-                if (s.box() != r.sourceBox()) {
-                    img = FourierCrop.crop(img, r.sourceBox(), s.box());
-                    pixelSize = FourierCrop.croppedPixelSize(r.pixelSize(), r.sourceBox(), s.box());
-                }
+                double pixelSize = r.outPixelSize();
+                if (s.box() != r.sourceBox() || r.fourierBox() != r.sourceBox())
+                    img = PixelResample.apply(img, new PixelResample.Plan(r.sourceBox(), r.pixelSize(), r.fourierBox(),
+                            s.box(), pixelSize, 0));
                 if (s.invert()) for (int i = 0; i < img.length; i++) img[i] = -img[i];
                 if (r.sampled()) {
                     double[] f = Fft.forward2d(img, s.box());

@@ -70,7 +70,7 @@ public record DatasetInfo(int formatVersion, long count, int box, Double pixelSi
 
     /** Options that change the output (a rerun with other options is not "unchanged"). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Options(Integer box, boolean invert, boolean skipBad, int normSample, long seed) {}
+    public record Options(Integer box, Double apix, boolean invert, boolean skipBad, int normSample, long seed) {}
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -66,6 +66,14 @@ public final class EvaluateOptions {
     @Option(names = "--no-volumes", negatable = false, description = "Skip the MRC maps of the traversals and cluster centres.")
     public boolean noVolumes;
 
+    @Option(names = "--relion-project", paramLabel = "DIR",
+            description = "Write image paths of the subset STAR files relative to this RELION project folder (where "
+                    + "RELION runs); default: the paths as the source metadata writes them.")
+    public Path relionProject;
+
+    @Option(names = "--absolute-paths", description = "Write absolute image paths in the subset STAR files.")
+    public boolean absolutePaths;
+
     @Option(names = "--overwrite", description = "Replace EVAL if it exists.")
     public boolean overwrite;
 }

@@ -44,13 +44,16 @@ public record Inputs(TrainedModel model, DatasetReader data, List<DistanceSpec> 
         List<DistanceSpec> distances = new ArrayList<>();
         for (String d : o.distances) distances.add(DistanceSpec.parse(d, model.baseModel()));
         TruthMaps truth = o.truthMaps == null ? null : TruthMaps.read(o.truthMaps, o.truthLabels, c.box(), c.apix());
+        if (o.relionProject != null && o.absolutePaths)
+            throw new InputException(null, "--relion-project", "goes with relative paths; --absolute-paths asks for absolute ones: give one");
         ParticleExport export = null;
         String note = null;
         try {
-            export = ParticleExport.of(info);
+            export = ParticleExport.of(info).absolute(o.absolutePaths);
         } catch (InputException e) {
             note = "particle subsets not exported: " + e.getMessage();
         }
+        if (export != null) export.relativeTo(o.relionProject);   // a --relion-project that is not a folder is an error
         return new Inputs(model, data, distances, structures, truth, export, note);
     }
 

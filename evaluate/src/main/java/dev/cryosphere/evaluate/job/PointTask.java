@@ -6,6 +6,7 @@ import dev.cryosphere.core.format.Volume;
 import dev.cryosphere.core.physics.Fsc;
 import dev.cryosphere.core.physics.GaussianVolume;
 import dev.cryosphere.trainer.model.ModelConfig;
+import dev.cryosphere.trainer.run.RunFrame;
 import dev.cryosphere.trainer.run.TrainedModel;
 
 import java.io.IOException;
@@ -30,7 +31,9 @@ public record PointTask(String run, int epoch, String outDir, boolean volumes) i
         TrainedModel model = loaded.model();
         ModelConfig c = model.config();
         double[] xyz = model.structures(new double[][]{p.z()}, loaded.meanWeights())[0];
-        AtomicModel s = model.baseModel().withCoordinates(xyz);
+        // structures and maps go back into the user's frame (train --map; zero offset otherwise)
+        double[] offset = model.frameOffset();
+        AtomicModel s = model.baseModel().withCoordinates(RunFrame.shift(xyz, offset, 1));
         Path base = Path.of(outDir).resolve(p.name());
         try {
             Files.createDirectories(base.getParent());
@@ -42,7 +45,10 @@ public record PointTask(String run, int epoch, String outDir, boolean volumes) i
         if (!volumes) return new Result(p.name(), p.particle(), null, null, Double.NaN);
         double[] amp = model.structure().amplitudes();
         Volume v = GaussianVolume.render(xyz, amp, c.box(), c.apix(), c.sigma());
-        MrcWriter.writeVolume(base.resolveSibling(base.getFileName() + ".mrc"), v);
+        double[] origin = v.origin().clone();
+        for (int k = 0; k < 3; k++) origin[k] += offset[k];
+        MrcWriter.writeVolume(base.resolveSibling(base.getFileName() + ".mrc"),
+                new Volume(v.data(), v.nx(), v.ny(), v.nz(), v.pixelSize(), origin));
         Volume ref = GaussianVolume.render(model.structure().xyz(), amp, c.box(), c.apix(), c.sigma());
         Fsc.Curve curve = Fsc.compute(v, ref);
         return new Result(p.name(), p.particle(), curve.frequency(), curve.fsc(), curve.resolutionAt(0.5));

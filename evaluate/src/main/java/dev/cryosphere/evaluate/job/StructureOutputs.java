@@ -25,10 +25,18 @@ final class StructureOutputs {
 
     private StructureOutputs() {}
 
+    private static float[] shifted(float[] xyz, double[] offset) {
+        float[] out = xyz.clone();
+        for (int i = 0; i < out.length; i++) out[i] += (float) offset[i % 3];
+        return out;
+    }
+
     static void write(JavaSparkContext jsc, JavaRDD<ParticleResult> rdd, Path dir, String run, int epoch, boolean pdb) {
         JavaRDD<ParticleResult> selected = rdd.filter(r -> r.coordinates() != null);
         // a float[] is taken as array<float> directly (Spark's encoder checks for it; a java.util.List is refused)
-        JavaRDD<Row> rows = selected.map(r -> RowFactory.create(r.index(), r.imageName(), r.coordinates()));
+        // in the user's frame (train --map; zero offset otherwise), as the PDB files
+        double[] offset = dev.cryosphere.trainer.run.RunFrame.offset(new dev.cryosphere.trainer.run.RunLayout(Path.of(run)));
+        JavaRDD<Row> rows = selected.map(r -> RowFactory.create(r.index(), r.imageName(), shifted(r.coordinates(), offset)));
         SparkSession spark = SparkSession.builder().sparkContext(jsc.sc()).getOrCreate();
         spark.createDataFrame(rows, SCHEMA).write().parquet(dir.resolve("structures.parquet").toUri().toString());
         if (!pdb) return;
@@ -36,11 +44,12 @@ final class StructureOutputs {
         selected.foreachPartition(it -> {
             if (!it.hasNext()) return;
             AtomicModel base = ModelCache.get(run, epoch).model().baseModel();
+            double[] shift = ModelCache.get(run, epoch).model().frameOffset();
             java.nio.file.Files.createDirectories(Path.of(target));
             while (it.hasNext()) {
                 ParticleResult r = it.next();
                 double[] xyz = new double[r.coordinates().length];
-                for (int i = 0; i < xyz.length; i++) xyz[i] = r.coordinates()[i];
+                for (int i = 0; i < xyz.length; i++) xyz[i] = r.coordinates()[i] + shift[i % 3];
                 base.withCoordinates(xyz).writePdb(Path.of(target, String.format(Locale.ROOT, "particle_%d.pdb", r.index())));
             }
         });

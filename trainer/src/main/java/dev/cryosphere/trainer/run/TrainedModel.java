@@ -25,6 +25,7 @@ public final class TrainedModel {
     private final BaseStructure structure;
     private final ComputationGraph graph;
     private final int epoch;
+    private double[] frameOffset = new double[3];
 
     TrainedModel(ModelConfig config, AtomicModel base, BaseStructure structure, ComputationGraph graph, int epoch) {
         this.config = config;
@@ -48,16 +49,23 @@ public final class TrainedModel {
         ModelConfig config = layout.readConfig();
         Path basePath = layout.baseStructure().orElseThrow(() ->
                 new InputException(run, "base_structure.pdb", "missing: not a training run folder"));
-        AtomicModel base = AtomicModel.read(basePath);
+        double[] offset = RunFrame.offset(layout);
+        AtomicModel base = RunFrame.shift(AtomicModel.read(basePath), offset, -1);
         Path zip = layout.checkpoint(epoch).resolve("model.zip");
         if (!Files.exists(zip)) throw new InputException(layout.checkpoint(epoch), "model.zip", "missing");
         ComputationGraph graph = Checkpoints.loadGraph(zip, false);
-        return new TrainedModel(config, base, BaseStructure.of(base), graph, epoch);
+        TrainedModel m = new TrainedModel(config, base, BaseStructure.of(base), graph, epoch);
+        m.frameOffset = offset;
+        return m;
     }
 
     public ModelConfig config() { return config; }
 
+    /** The base structure in the particles' box frame (the run's copy moved by −{@link #frameOffset()}). */
     public AtomicModel baseModel() { return base; }
+
+    /** Where the box centre lies in the user's frame (train --map), Å; zeros otherwise. Outputs add it back. */
+    public double[] frameOffset() { return frameOffset.clone(); }
 
     public BaseStructure structure() { return structure; }
 

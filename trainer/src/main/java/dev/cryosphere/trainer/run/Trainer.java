@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cryosphere.core.dataset.DatasetInfo;
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.format.MapFrame;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.core.util.Progress;
 import dev.cryosphere.trainer.model.BaseStructure;
@@ -42,7 +43,13 @@ import java.util.Map;
 public final class Trainer {
     /** What to train. {@code epochs} (nullable) overrides the configuration's. */
     public record Options(Path data, Path structure, Path run, Path configFile, Integer epochs, Long seed,
-                          boolean resume, boolean overwrite, String commandLine, String master) {
+                          boolean resume, boolean overwrite, String commandLine, String master, Path map) {
+        /** Without a consensus map: the structure is in the box frame. */
+        public Options(Path data, Path structure, Path run, Path configFile, Integer epochs, Long seed,
+                       boolean resume, boolean overwrite, String commandLine, String master) {
+            this(data, structure, run, configFile, epochs, seed, resume, overwrite, commandLine, master, null);
+        }
+
         /** Single-JVM training. */
         public Options(Path data, Path structure, Path run, Path configFile, Integer epochs, Long seed,
                        boolean resume, boolean overwrite, String commandLine) {
@@ -145,7 +152,11 @@ public final class Trainer {
         DatasetReader data = DatasetReader.open(o.data().toAbsolutePath().toString());
         DatasetInfo info = data.info();
         if (info.pixelSize() == null)
-            throw new InputException(o.data(), "_dataset.json", "optics groups have different pixel sizes: ingest with --box to one size");
+            throw new InputException(o.data(), "_dataset.json", "optics groups have different pixel sizes ("
+                    + info.opticsGroups().stream().map(g -> g.number() + ": " + g.pixelSize() + " Å")
+                    .collect(java.util.stream.Collectors.joining(", ")) + "): ingest again with --apix A --box N, which "
+                    + "Fourier-crops or pads every group to A Å/px and N px (e.g. --apix " + info.opticsGroups().stream()
+                    .mapToDouble(DatasetInfo.Group::pixelSize).max().orElse(0) + ")");
         // one train per run folder; everything below (what exists, what is written) happens under the lock
         try (RunLock lock = RunLock.acquire(o.run())) {
             Path target = o.run().toAbsolutePath().normalize();
@@ -182,6 +193,11 @@ public final class Trainer {
                     + " (use --resume to continue it or --overwrite to discard it)");
         // everything is read and checked before anything is written
         AtomicModel base = AtomicModel.read(o.structure());
+        MapFrame frame = o.map() == null ? null : MapFrame.read(o.map());
+        if (frame != null) {
+            base = frame.toBox(base);   // the model as fitted into the map, moved into the particles' box frame
+            System.err.println("train: map frame " + frame.describe() + "; the structure is moved by its negative");
+        }
         RunConfig rc = o.configFile() != null ? RunConfig.read(o.configFile()) : RunConfig.defaults();
         if (o.epochs() != null) rc.epochs = TrainingTime.epochs(o.epochs());
         if (o.seed() != null) rc.seed = o.seed();
@@ -199,7 +215,7 @@ public final class Trainer {
         Files.createDirectories(layout.checkpoints());
         Files.writeString(layout.configJson(), config.toJson());
         Checkpoints.copyBaseStructure(layout, o.structure());
-        writeRunJson(layout, o, rc);
+        writeRunJson(layout, o, rc, frame);
         Files.writeString(layout.metrics(), Metrics.header(config));
         ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
         TrainState state = new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0);
@@ -243,7 +259,7 @@ public final class Trainer {
             Files.writeString(layout.configJson(), config.toJson());
         }
         if (latest.isEmpty()) {
-            AtomicModel base = AtomicModel.read(layout.baseStructure().orElseThrow());
+            AtomicModel base = RunFrame.baseModel(layout);
             ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
             Files.writeString(layout.metrics(), Metrics.header(config));
             return new Trainer(graph, config, layout, data, new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0), every)
@@ -384,7 +400,7 @@ public final class Trainer {
             moved = Math.max(moved, Math.abs(now.meansMeans()[k] - start.meansMeans()[k]));
             startStd = Math.max(startStd, Math.abs(start.meansStds()[k]));
         }
-        AtomicModel base = AtomicModel.read(layout.baseStructure().orElseThrow());
+        AtomicModel base = RunFrame.baseModel(layout);
         int r = base.size();
         double[] zero = new double[3 * config.segments()];
         int[] learned = TrainReport.owners(Segmentation.weights(now, config.parts(), r, zero, config.tau(), config.stdFloor()));
@@ -433,7 +449,7 @@ public final class Trainer {
 
     private int[] segmentSizes(ComputationGraph graph) {
         ModelConfig.GmmValues q = TrainedModel.gmmOf(graph);
-        int r = BaseStructure.of(AtomicModel.read(layout.baseStructure().orElseThrow())).residues();
+        int r = BaseStructure.of(RunFrame.baseModel(layout)).residues();
         double[][] w = Segmentation.weights(q, config.parts(), r, new double[3 * config.segments()], config.tau(), config.stdFloor());
         int[] sizes = new int[config.segments()];
         for (double[] row : w) {
@@ -446,10 +462,12 @@ public final class Trainer {
     }
 
 
-    private static void writeRunJson(RunLayout layout, Options o, RunConfig rc) throws IOException {
+    private static void writeRunJson(RunLayout layout, Options o, RunConfig rc, MapFrame frame) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("data", o.data().toAbsolutePath().toString());
         m.put("structure", o.structure().toAbsolutePath().toString());
+        m.put("map", frame == null ? null : o.map().toAbsolutePath().toString());
+        m.put(RunFrame.KEY, frame == null ? null : frame.centre());
         m.put("config_file", o.configFile() == null ? null : o.configFile().toAbsolutePath().toString());
         m.put("preset", rc.preset);
         m.put("seed", rc.seed);
