@@ -1,4 +1,4 @@
-package dev.cryosphere.cli;
+package dev.cryosphere.benchmark;
 
 import dev.cryosphere.core.format.AtomicModel;
 import dev.cryosphere.core.format.MrcWriter;
@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * them (hinge: at the centre of the particle's angle bin, {@code truth_bins} bins over the range, as CryoBench's
  * discretised sets).
  */
-final class BenchmarkTruth {
+public final class BenchmarkTruth {
     /** Per particle of the simulation, dataset order (particle_index = row). */
     final int[] conformation;
     final double[] angle;
@@ -82,7 +82,7 @@ final class BenchmarkTruth {
             for (int k = 0; k < e.conformations().size(); k++)
                 confs.add(AtomicModel.read(sim.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb", k))).coordinates());
         } else {
-            h = SimulateCommand.hingeMotion(base, e.hinge(), e.axis(), e.angles()[0] + ":" + e.angles()[1]);
+            h = HingeMotion.of(base, e.hinge(), e.axis(), e.angles()[0] + ":" + e.angles()[1]);
         }
         List<double[]> bins = null;
         if (e.isExternal() && !e.discrete()) {
@@ -344,21 +344,21 @@ final class BenchmarkTruth {
         return out;
     }
 
-    static double rmsd(float[] a, double[] b) {
+    public static double rmsd(float[] a, double[] b) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) d[i] = a[i];
         return rmsd(d, b);
     }
 
     /** CA RMSD without superposition: predicted and true structures are in the same (box) frame. */
-    static double rmsd(double[] a, double[] b) {
+    public static double rmsd(double[] a, double[] b) {
         if (a.length != b.length) throw new IllegalStateException("structures differ in size: " + a.length / 3 + " vs " + b.length / 3 + " residues");
         double s = 0;
         for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
         return Math.sqrt(s / (a.length / 3));
     }
 
-    static double median(double[] v) {
+    public static double median(double[] v) {
         double[] f = Arrays.stream(v).filter(Double::isFinite).sorted().toArray();
         if (f.length == 0) return Double.NaN;
         return f.length % 2 == 1 ? f[f.length / 2] : 0.5 * (f[f.length / 2 - 1] + f[f.length / 2]);
