@@ -8,6 +8,7 @@ import dev.cryosphere.core.physics.GaussianVolume;
 import dev.cryosphere.core.simulate.HingeMotion;
 import dev.cryosphere.evaluate.job.ParticleTask;
 import dev.cryosphere.trainer.run.TrainedModel;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -364,41 +365,23 @@ public final class BenchmarkTruth {
         return f.length % 2 == 1 ? f[f.length / 2] : 0.5 * (f[f.length / 2 - 1] + f[f.length / 2]);
     }
 
-    /** Spearman rank correlation (average ranks for ties) over the pairs where both are finite. */
+    /**
+     * Spearman rank correlation (average ranks for ties; commons-math3's {@link SpearmansCorrelation}) over the pairs
+     * where both are finite; NaN for fewer than two pairs, 0 when either side is constant.
+     */
     static double spearman(double[] x, double[] y) {
         int n = 0;
         for (int i = 0; i < x.length; i++) if (Double.isFinite(x[i]) && Double.isFinite(y[i])) n++;
         double[] a = new double[n], b = new double[n];
         for (int i = 0, k = 0; i < x.length; i++) if (Double.isFinite(x[i]) && Double.isFinite(y[i])) { a[k] = x[i]; b[k++] = y[i]; }
-        return pearson(ranks(a), ranks(b));
-    }
-
-    static double[] ranks(double[] v) {
-        Integer[] order = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) order[i] = i;
-        Arrays.sort(order, (p, q) -> Double.compare(v[p], v[q]));
-        double[] r = new double[v.length];
-        for (int i = 0; i < v.length; ) {
-            int j = i;
-            while (j + 1 < v.length && v[order[j + 1]] == v[order[i]]) j++;
-            double avg = 0.5 * (i + j) + 1;
-            for (int k = i; k <= j; k++) r[order[k]] = avg;
-            i = j + 1;
-        }
-        return r;
-    }
-
-    static double pearson(double[] a, double[] b) {
-        int n = a.length;
         if (n < 2) return Double.NaN;
-        double ma = Arrays.stream(a).average().orElse(0), mb = Arrays.stream(b).average().orElse(0);
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < n; i++) {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return saa == 0 || sbb == 0 ? 0 : sab / Math.sqrt(saa * sbb);
+        if (constant(a) || constant(b)) return 0;
+        return new SpearmansCorrelation().correlation(a, b);
+    }
+
+    private static boolean constant(double[] v) {
+        for (double x : v) if (x != v[0]) return false;
+        return true;
     }
 
     /**
