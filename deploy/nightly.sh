@@ -69,7 +69,7 @@ read_spec() {
     [[ -f "$root/cli/target/cryosphere-cli.jar" ]] || "$cli" --version >/dev/null || die "could not build the application (bin/cryosphere)"
     cp="$root/cli/target/cryosphere-cli.jar:$root/cli/target/lib/*"
   fi
-  java -cp "$cp" dev.cryosphere.cli.NightlySpec "$1"
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$cp" dev.cryosphere.cli.NightlySpec "$1"
 }
 declare -A global=() ds=()
 names=()
