@@ -4,24 +4,25 @@
 #
 #   deploy/nightly.sh SPEC [DATASET...]        (only the named datasets when some are given)
 #
-# Spec file (key = value lines, # comments (whole lines, or after a value following a space), one [name] section per
-# dataset; keys before the first section are defaults for every dataset; relative paths are relative to the spec file):
+# Spec file (YAML; keys at the top level are defaults for every dataset, each dataset may set its own; relative paths
+# are relative to the spec file; options are one string, split on spaces):
 #
-#   work = /data/nightly                # required: outputs, status files and logs
-#   master = spark://head:7077          # Spark master of every stage (default local[*]); "none": bin/cryosphere in
+#   work: /data/nightly                 # required: outputs, status files and logs
+#   master: spark://head:7077           # Spark master of every stage (default local[*]); "none": bin/cryosphere in
 #                                       #   one JVM (training without Spark, ingest/evaluate on local[*])
-#   properties = conf/standalone-cpu.conf   # submit.sh --properties-file (executor sizes, GPUs)
-#   submit_options = --conf spark.executor.memory=16g     # more submit.sh options, split on spaces
-#   on_change = restart                 # inputs changed: restart (new run; the old one kept as run.prev) or resume
-#   [adk]
-#   particles = /data/adk/particles.star    # required: RELION STAR or cryoSPARC .cs
-#   root = /data/adk                    # stack root: ingest --root, and the tree whose *.mrc/*.mrcs are fingerprinted
+#   properties: conf/standalone-cpu.conf    # submit.sh --properties-file (executor sizes, GPUs)
+#   submit_options: --conf spark.executor.memory=16g      # more submit.sh options
+#   on_change: restart                  # inputs changed: restart (new run; the old one kept as run.prev) or resume
+#   datasets:
+#     adk:
+#       particles: /data/adk/particles.star   # required: RELION STAR or cryoSPARC .cs
+#       root: /data/adk                 # stack root: ingest --root, and the tree whose *.mrc/*.mrcs are fingerprinted
 #                                       #   (default: the metadata file's folder)
-#   structure = /data/adk/base.pdb      # required: base structure
-#   config = /data/adk/run.yaml         # training configuration (optional)
-#   ingest_options = --box 64           # extra options of each job, split on spaces
-#   train_options = --epochs 300
-#   evaluate_options = --distance lid=A:122-159,A:1-29 --no-volumes
+#       structure: /data/adk/base.pdb   # required: base structure
+#       config: /data/adk/run.yaml      # training configuration (optional)
+#       ingest_options: --box 64        # extra options of each job
+#       train_options: --epochs 300
+#       evaluate_options: --distance lid=A:122-159,A:1-29 --no-volumes
 #
 # Outputs, per dataset, under WORK/datasets/NAME/: data/ (the Parquet dataset), run/ (the training run), eval/,
 # report.html, status.json, fingerprint.txt and stages/*.done. Each run logs to WORK/logs/RUN_ID/ (nightly.log and
@@ -48,7 +49,7 @@ submit="${CRYOSPHERE_SUBMIT:-$root/deploy/submit.sh}"
 cli="${CRYOSPHERE_CLI:-$root/bin/cryosphere}"
 stages=(ingest train evaluate report)
 
-usage() { sed -n '2,40p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^[^#]/{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "nightly.sh: $*" >&2; exit 2; }
 
 [[ $# -ge 1 ]] || { usage >&2; exit 2; }
@@ -59,33 +60,31 @@ spec_dir="$(cd "$(dirname "$spec")" && pwd)"
 only=("$@")
 
 # ---- spec ------------------------------------------------------------------------------------------------------
+# Read and checked in Java (Jackson YAML, as every settings file; dev.cryosphere.cli.NightlySpec), which prints one
+# tab-separated line per value: "G KEY VALUE" (top level), "N NAME" (a dataset, in spec order), "D NAME KEY VALUE".
+# Classpath: the built application (bin/cryosphere builds it on first use), or CRYOSPHERE_CLASSPATH (tests).
+read_spec() {
+  local cp="${CRYOSPHERE_CLASSPATH:-}"
+  if [[ -z "$cp" ]]; then
+    [[ -f "$root/cli/target/cryosphere-cli.jar" ]] || "$cli" --version >/dev/null || die "could not build the application (bin/cryosphere)"
+    cp="$root/cli/target/cryosphere-cli.jar:$root/cli/target/lib/*"
+  fi
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$cp" dev.cryosphere.cli.NightlySpec "$1"
+}
 declare -A global=() ds=()
 names=()
-section=""
-lineno=0
-while IFS= read -r line || [[ -n "$line" ]]; do
-  lineno=$((lineno + 1))
-  line="${line#"${line%%[![:space:]]*}"}"
-  line="${line%"${line##*[![:space:]]}"}"
-  [[ -z "$line" || "$line" == \#* ]] && continue
-  if [[ "$line" =~ ^\[([A-Za-z0-9._-]+)\]$ ]]; then
-    section="${BASH_REMATCH[1]}"
-    for n in "${names[@]}"; do [[ "$n" != "$section" ]] || die "$spec:$lineno: dataset [$section] twice"; done
-    names+=("$section")
-    continue
-  fi
-  [[ "$line" =~ ^([a-z_]+)[[:space:]]*=[[:space:]]*(.*)$ ]] || die "$spec:$lineno: expected 'key = value' or '[name]': $line"
-  key="${BASH_REMATCH[1]}" value="${BASH_REMATCH[2]}"
-  # a trailing comment: " # ..." (a value cannot hold " #")
-  [[ "$value" =~ ^(.*[^[:space:]])?[[:space:]]+#.*$ ]] && value="${BASH_REMATCH[1]:-}"
-  case "$key" in
-    work|master|properties|submit_options|on_change|particles|root|structure|config|ingest_options|train_options|evaluate_options) ;;
-    *) die "$spec:$lineno: unknown key '$key'" ;;
+parsed="$(read_spec "$spec")" || exit 2
+while IFS=$'\t' read -r kind a b c; do
+  case "$kind" in
+    G) global[$a]="$b" ;;
+    N) names+=("$a") ;;
+    D) ds[$a.$b]="$c" ;;
+    "") ;;
+    *) die "unexpected line from the spec reader: $kind" ;;
   esac
-  if [[ -z "$section" ]]; then global[$key]="$value"; else ds[$section.$key]="$value"; fi
-done < "$spec"
-[[ ${#names[@]} -gt 0 ]] || die "$spec: no [dataset] section"
-[[ -n "${global[work]:-}" ]] || die "$spec: 'work = DIR' is required (before the first section)"
+done <<<"$parsed"
+[[ ${#names[@]} -gt 0 ]] || die "$spec: no datasets"
+[[ -n "${global[work]:-}" ]] || die "$spec: 'work: DIR' is required (at the top level)"
 
 # a dataset's value of a key: its own, else the global one, else $3
 get() { local v="${ds[$1.$2]:-}"; [[ -n "$v" ]] || v="${global[$2]:-}"; echo "${v:-${3:-}}"; }

@@ -1,7 +1,7 @@
 package dev.cryosphere.cli;
 
 import dev.cryosphere.core.util.InputException;
-import dev.cryosphere.ingest.SparkContexts;
+import dev.cryosphere.spark.SparkContexts;
 import dev.cryosphere.trainer.doctor.ClusterChecks;
 import dev.cryosphere.trainer.doctor.Finding;
 import dev.cryosphere.trainer.doctor.NodeChecks;

@@ -5,7 +5,6 @@ import dev.cryosphere.core.format.BoxFrame;
 import dev.cryosphere.core.format.MrcStackWriter;
 import dev.cryosphere.core.format.OpticsGroup;
 import dev.cryosphere.core.format.Particle;
-import dev.cryosphere.core.format.ResidueSelection;
 import dev.cryosphere.core.format.StarWriter;
 import dev.cryosphere.core.simulate.DiscreteConformations;
 import dev.cryosphere.core.simulate.HingeMotion;
@@ -17,6 +16,7 @@ import dev.cryosphere.core.physics.CtfParams;
 import dev.cryosphere.core.util.AtomicOutput;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.core.util.Progress;
+import dev.cryosphere.core.util.Ranges;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -194,7 +194,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return new DiscreteConformations(list);
         }
         if (hinge == null) return new DiscreteConformations(List.of(base.coordinates()));
-        HingeMotion h = hingeMotion(base, hinge, hingeAxis, hingeAngles);
+        HingeMotion h = HingeMotion.of(base, hinge, hingeAxis, hingeAngles);
         double[] range = Ranges.parse("--hinge-angles", hingeAngles);
         // the two ends of the motion, as references for volumes and FSCs
         try {
@@ -205,26 +205,6 @@ public final class SimulateCommand implements Callable<Integer> {
         base.withCoordinates(h.at(range[0])).writePdb(dir.resolve("conformations/hinge_min.pdb"));
         base.withCoordinates(h.at(range[1])).writePdb(dir.resolve("conformations/hinge_max.pdb"));
         return h;
-    }
-
-    /**
-     * The motion of {@code --hinge SEL --hinge-axis RES,RES --hinge-angles MIN:MAX} on {@code base} (the structure as
-     * written to OUT/base.pdb); {@code at(angle)} gives the true structure of a particle from its ground_truth.csv angle.
-     */
-    static HingeMotion hingeMotion(AtomicModel base, String hinge, String hingeAxis, String hingeAngles) {
-        if (hingeAxis == null) throw new InputException(null, "--hinge-axis", "required with --hinge (two residues, e.g. A:121,A:160)");
-        String[] ax = hingeAxis.split(",");
-        if (ax.length != 2) throw new InputException(null, "--hinge-axis", "expected two residues separated by a comma: " + hingeAxis);
-        double[] xyz = base.coordinates();
-        int a = ResidueSelection.parse(ax[0]).single(base), b = ResidueSelection.parse(ax[1]).single(base);
-        double[] range = Ranges.parse("--hinge-angles", hingeAngles);
-        try {
-            return new HingeMotion(xyz, ResidueSelection.parse(hinge).indices(base),
-                    new double[]{xyz[3 * a], xyz[3 * a + 1], xyz[3 * a + 2]},
-                    new double[]{xyz[3 * b], xyz[3 * b + 1], xyz[3 * b + 2]}, range[0], range[1]);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(null, "--hinge", e.getMessage());
-        }
     }
 
     private static String csvRow(SimulatedParticle t, CtfParams c) {

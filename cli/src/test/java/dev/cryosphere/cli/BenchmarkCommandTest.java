@@ -1,5 +1,6 @@
 package dev.cryosphere.cli;
 
+import dev.cryosphere.benchmark.Benchmark;
 import dev.cryosphere.core.format.AtomicModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +106,7 @@ class BenchmarkCommandTest {
 
     @Test
     void csvHasTheDocumentedColumnsAndSaneValues() {
-        assertEquals(BenchmarkCommand.COLUMNS, header);
+        assertEquals(Benchmark.COLUMNS, header);
         for (String name : List.of("hinge", "two-states")) {
             Map<String, String> r = rows.get(name);
             assertEquals("ok", r.get("status"), name);

@@ -2,6 +2,7 @@ package dev.cryosphere.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cryosphere.benchmark.BenchmarkTruth;
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.dataset.ParticleBatch;
 import dev.cryosphere.core.format.AtomCloud;
@@ -134,7 +135,7 @@ class ExternalSetTest {
         for (double v : c) assertEquals(0, v, 2e-3);
 
         JsonNode range = hinge.get("angles");
-        HingeMotion motion = SimulateCommand.hingeMotion(base, hinge.get("moving").asText(), hinge.get("axis").asText(),
+        HingeMotion motion = HingeMotion.of(base, hinge.get("moving").asText(), hinge.get("axis").asText(),
                 range.get(0).asDouble() + ":" + range.get(1).asDouble());
         List<String> h = new ArrayList<>();
         List<double[]> truth = groundTruth(h);
@@ -216,7 +217,7 @@ class ExternalSetTest {
                 // controls: the origin with the opposite sign; our residue model (one Gaussian per residue, σ 2 Å)
                 sumFlipped += ImageStats.pearson(renderer.render(atomsAt(atoms, residueOf, base, hinge, angle),
                         atoms.electrons(), pose, -p.originXAngst(), -p.originYAngst(), p.ctf()), relion);
-                double[] sites = SimulateCommand.hingeMotion(base, hinge.get("moving").asText(), hinge.get("axis").asText(),
+                double[] sites = HingeMotion.of(base, hinge.get("moving").asText(), hinge.get("axis").asText(),
                         "-20:20").at(angle);
                 sumResidues += ImageStats.pearson(residues.render(sites, base.amplitudes(), pose, p.originXAngst(),
                         p.originYAngst(), p.ctf()), relion);

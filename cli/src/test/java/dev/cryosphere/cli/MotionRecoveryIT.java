@@ -1,5 +1,7 @@
 package dev.cryosphere.cli;
 
+import dev.cryosphere.benchmark.BenchmarkSpec;
+import dev.cryosphere.benchmark.LatentFit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;

@@ -57,24 +57,25 @@ class NightlyIT {
                 """);
         cluster = LocalCluster.start(dir.resolve("cluster"), 2);
         work = dir.resolve("nightly");
-        spec = dir.resolve("nightly.conf");
+        spec = dir.resolve("nightly.yaml");
         Files.writeString(spec, """
                 # two tiny datasets on the test cluster
-                work = nightly
-                master = %s
-                properties = %s
-                evaluate_options = --clusters 2 --no-volumes --pcs 1 --traversal-steps 2
-                ingest_options = --shard-mb 1
-                [a]
-                particles = sim-a/particles.star
-                structure = sim-a/base.pdb
-                config = tiny.yaml
-                train_options = --epochs 1
-                [b]
-                particles = sim-b/particles.star
-                root = sim-b
-                structure = sim-b/base.pdb
-                config = tiny.yaml
+                work: nightly
+                master: %s
+                properties: %s
+                evaluate_options: --clusters 2 --no-volumes --pcs 1 --traversal-steps 2
+                ingest_options: --shard-mb 1
+                datasets:
+                  a:
+                    particles: sim-a/particles.star
+                    structure: sim-a/base.pdb
+                    config: tiny.yaml
+                    train_options: --epochs 1
+                  b:
+                    particles: sim-b/particles.star
+                    root: sim-b
+                    structure: sim-b/base.pdb
+                    config: tiny.yaml
                 """.formatted(cluster.masterUrl, root.resolve("deploy/conf/local-cluster.conf")));
     }
 

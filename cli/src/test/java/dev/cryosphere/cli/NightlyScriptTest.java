@@ -49,16 +49,17 @@ class NightlyScriptTest {
             Files.writeString(dir.resolve(d + "/s.pdb"), "ATOM\n");
             Files.writeString(dir.resolve(d + "/x.mrcs"), "stack " + d);
         }
-        Path spec = dir.resolve("spec.conf");
+        Path spec = dir.resolve("spec.yaml");
         Files.writeString(spec, """
-                work = w    # a trailing comment
-                master = spark://nowhere:7077
-                [a]
-                particles = a/p.star
-                structure = a/s.pdb
-                [b]
-                particles = b/p.star
-                structure = b/s.pdb
+                work: w    # a trailing comment
+                master: spark://nowhere:7077
+                datasets:
+                  a:
+                    particles: a/p.star
+                    structure: a/s.pdb
+                  b:
+                    particles: b/p.star
+                    structure: b/s.pdb
                 """);
         return spec;
     }
@@ -70,6 +71,8 @@ class NightlyScriptTest {
         pb.environment().put("CRYOSPHERE_SUBMIT", fakeSubmit().toString());
         pb.environment().put("CALLS", dir.resolve("calls.txt").toString());
         pb.environment().put("AERON_SHM", dir.resolve("shm").toString());   // not this machine's /dev/shm
+        // the spec reader (NightlySpec) from this test's class path: the jars are not packaged yet
+        pb.environment().put("CRYOSPHERE_CLASSPATH", System.getProperty("java.class.path"));
         for (int i = 0; i < env.length; i += 2) pb.environment().put(env[i], env[i + 1]);
         return pb.start();
     }
@@ -131,8 +134,8 @@ class NightlyScriptTest {
 
     @Test
     void aBadSpecIsRefused() throws Exception {
-        Path spec = dir.resolve("bad.conf");
-        Files.writeString(spec, "work = w\n[a]\nparticle = x.star\n");
+        Path spec = dir.resolve("bad.yaml");
+        Files.writeString(spec, "work: w\ndatasets:\n  a:\n    particle: x.star\n");
         Process p = start(spec);
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());

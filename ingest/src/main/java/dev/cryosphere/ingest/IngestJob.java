@@ -13,6 +13,7 @@ import dev.cryosphere.core.util.EnvironmentException;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.core.util.IoFailure;
 import dev.cryosphere.core.util.Progress;
+import dev.cryosphere.spark.SparkContexts;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;

@@ -1,5 +1,6 @@
 package dev.cryosphere.ingest;
 
+import dev.cryosphere.spark.SparkContexts;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

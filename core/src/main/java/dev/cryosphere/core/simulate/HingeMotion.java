@@ -1,6 +1,10 @@
 package dev.cryosphere.core.simulate;
 
+import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.format.ResidueSelection;
 import dev.cryosphere.core.geometry.Rotations;
+import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.core.util.Ranges;
 
 import java.util.SplittableRandom;
 
@@ -27,6 +31,26 @@ public final class HingeMotion implements Motion {
         this.axis = new double[]{dx / len, dy / len, dz / len};
         this.minDeg = minDeg;
         this.maxDeg = maxDeg;
+    }
+
+    /**
+     * The motion of {@code --hinge SEL --hinge-axis RES,RES --hinge-angles MIN:MAX} on {@code base} (the structure as
+     * written to OUT/base.pdb); {@code at(angle)} gives the true structure of a particle from its ground_truth.csv angle.
+     */
+    public static HingeMotion of(AtomicModel base, String hinge, String hingeAxis, String hingeAngles) {
+        if (hingeAxis == null) throw new InputException(null, "--hinge-axis", "required with --hinge (two residues, e.g. A:121,A:160)");
+        String[] ax = hingeAxis.split(",");
+        if (ax.length != 2) throw new InputException(null, "--hinge-axis", "expected two residues separated by a comma: " + hingeAxis);
+        double[] xyz = base.coordinates();
+        int a = ResidueSelection.parse(ax[0]).single(base), b = ResidueSelection.parse(ax[1]).single(base);
+        double[] range = Ranges.parse("--hinge-angles", hingeAngles);
+        try {
+            return new HingeMotion(xyz, ResidueSelection.parse(hinge).indices(base),
+                    new double[]{xyz[3 * a], xyz[3 * a + 1], xyz[3 * a + 2]},
+                    new double[]{xyz[3 * b], xyz[3 * b + 1], xyz[3 * b + 2]}, range[0], range[1]);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(null, "--hinge", e.getMessage());
+        }
     }
 
     /** Indices (model order) of the residues that move. */

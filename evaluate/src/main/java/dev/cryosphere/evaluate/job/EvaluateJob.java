@@ -3,7 +3,7 @@ package dev.cryosphere.evaluate.job;
 import dev.cryosphere.core.util.AtomicOutput;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.evaluate.report.ViewerLibrary;
-import dev.cryosphere.ingest.SparkContexts;
+import dev.cryosphere.spark.SparkContexts;
 import dev.cryosphere.trainer.run.TrainedModel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

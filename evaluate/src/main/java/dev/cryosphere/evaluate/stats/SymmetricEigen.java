@@ -1,9 +1,11 @@
 package dev.cryosphere.evaluate.stats;
 
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+
 /**
- * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations. Written here because the latent
- * covariance is at most 32×32 (the latent dimension), JTransforms (already on the class path) has FFTs but no
- * linear algebra, and Jacobi is short, needs no native code on the driver and is accurate to machine precision.
+ * Eigen-decomposition of a small symmetric matrix (the latent covariance, at most 32×32) with commons-math3's
+ * {@link EigenDecomposition}, ordered and signed so that results do not flip between runs or library versions.
  */
 public final class SymmetricEigen {
     /** Eigenvalues in decreasing order; vectors[k] is the unit eigenvector of values[k]. */
@@ -13,61 +15,26 @@ public final class SymmetricEigen {
 
     public static Result of(double[][] matrix) {
         int n = matrix.length;
-        double[][] a = new double[n][];
-        for (int i = 0; i < n; i++) {
-            if (matrix[i].length != n) throw new IllegalArgumentException("matrix must be square");
-            a[i] = matrix[i].clone();
-        }
-        double[][] v = new double[n][n];
-        for (int i = 0; i < n; i++) v[i][i] = 1;
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0, scale = 0;
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < n; j++) {
-                    if (i != j) off += a[i][j] * a[i][j];
-                    scale += a[i][j] * a[i][j];
-                }
-            if (off <= 1e-30 * Math.max(scale, 1e-300)) break;
-            for (int p = 0; p < n - 1; p++)
-                for (int q = p + 1; q < n; q++) rotate(a, v, p, q);
-        }
+        for (double[] row : matrix) if (row.length != n) throw new IllegalArgumentException("matrix must be square");
+        // symmetrised exactly (commons-math checks symmetry to a relative tolerance only)
+        double[][] a = new double[n][n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) a[i][j] = 0.5 * (matrix[i][j] + matrix[j][i]);
+        EigenDecomposition e = new EigenDecomposition(new Array2DRowRealMatrix(a, false));
+        double[] raw = e.getRealEigenvalues();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(a[y][y], a[x][x]));
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(raw[y], raw[x]));
         double[] values = new double[n];
-        double[][] vectors = new double[n][n];
+        double[][] vectors = new double[n][];
         for (int k = 0; k < n; k++) {
-            values[k] = a[order[k]][order[k]];
-            for (int i = 0; i < n; i++) vectors[k][i] = v[i][order[k]];
-            // sign convention: the largest component positive, so that results do not flip between runs
+            values[k] = raw[order[k]];
+            vectors[k] = e.getEigenvector(order[k]).unitVector().toArray();
+            // sign convention: the largest component positive (the first of equal magnitudes)
             int big = 0;
             for (int i = 1; i < n; i++) if (Math.abs(vectors[k][i]) > Math.abs(vectors[k][big])) big = i;
             if (vectors[k][big] < 0) for (int i = 0; i < n; i++) vectors[k][i] = -vectors[k][i];
         }
         return new Result(values, vectors);
-    }
-
-    private static void rotate(double[][] a, double[][] v, int p, int q) {
-        if (a[p][q] == 0) return;
-        double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-        double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        if (theta == 0) t = 1;
-        double c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        int n = a.length;
-        for (int k = 0; k < n; k++) {
-            double akp = a[k][p], akq = a[k][q];
-            a[k][p] = c * akp - s * akq;
-            a[k][q] = s * akp + c * akq;
-        }
-        for (int k = 0; k < n; k++) {
-            double apk = a[p][k], aqk = a[q][k];
-            a[p][k] = c * apk - s * aqk;
-            a[q][k] = s * apk + c * aqk;
-        }
-        for (int k = 0; k < n; k++) {
-            double vkp = v[k][p], vkq = v[k][q];
-            v[k][p] = c * vkp - s * vkq;
-            v[k][q] = s * vkp + c * vkq;
-        }
     }
 }

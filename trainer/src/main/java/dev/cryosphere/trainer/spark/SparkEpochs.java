@@ -3,7 +3,7 @@ package dev.cryosphere.trainer.spark;
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.dataset.ParticleBatch;
 import dev.cryosphere.core.util.EnvironmentException;
-import dev.cryosphere.ingest.SparkContexts;
+import dev.cryosphere.spark.SparkContexts;
 import dev.cryosphere.trainer.gpu.GpuPinning;
 import dev.cryosphere.trainer.gpu.GpuPinningException;
 import dev.cryosphere.trainer.gpu.GpuPinningPlugin;

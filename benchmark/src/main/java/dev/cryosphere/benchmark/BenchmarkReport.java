@@ -1,4 +1,4 @@
-package dev.cryosphere.cli;
+package dev.cryosphere.benchmark;
 
 import dev.cryosphere.evaluate.report.HtmlReport;
 import dev.cryosphere.evaluate.report.Svg;
@@ -15,12 +15,12 @@ import java.util.function.ToDoubleFunction;
 final class BenchmarkReport {
     private BenchmarkReport() {}
 
-    static List<String> values(BenchmarkCommand.Row r) {
+    static List<String> values(Benchmark.Row r, String version) {
         BenchmarkSpec.Entry e = r.entry;
         BenchmarkTruth.Scores s = r.scores;
-        List<String> v = new ArrayList<>(List.of(e.name(), r.status, VersionProvider.version(), e.motionLabel(),
-                e.structureLabel(), String.valueOf(e.nParticles()), String.valueOf(e.box()), BenchmarkCommand.num(e.apix()),
-                BenchmarkCommand.num(e.snr()), String.valueOf(e.seed()), r.epochs == null ? "" : String.valueOf(r.epochs),
+        List<String> v = new ArrayList<>(List.of(e.name(), r.status, version, e.motionLabel(),
+                e.structureLabel(), String.valueOf(e.nParticles()), String.valueOf(e.box()), Benchmark.num(e.apix()),
+                Benchmark.num(e.snr()), String.valueOf(e.seed()), r.epochs == null ? "" : String.valueOf(r.epochs),
                 e.master(), e.trainMaster()));
         if (s == null) {
             for (int i = 0; i < 15; i++) v.add("");
@@ -37,10 +37,10 @@ final class BenchmarkReport {
         return v;
     }
 
-    static void writeCsv(Path file, List<BenchmarkCommand.Row> rows) throws IOException {
-        StringBuilder sb = new StringBuilder(String.join(",", BenchmarkCommand.COLUMNS)).append('\n');
-        for (BenchmarkCommand.Row r : rows) {
-            List<String> v = values(r);
+    static void writeCsv(Path file, List<Benchmark.Row> rows, String version) throws IOException {
+        StringBuilder sb = new StringBuilder(String.join(",", Benchmark.COLUMNS)).append('\n');
+        for (Benchmark.Row r : rows) {
+            List<String> v = values(r, version);
             for (int i = 0; i < v.size(); i++) sb.append(i == 0 ? "" : ",").append(quote(v.get(i)));
             sb.append('\n');
         }
@@ -56,9 +56,9 @@ final class BenchmarkReport {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "";
     }
 
-    static void writeHtml(Path file, BenchmarkSpec spec, List<BenchmarkCommand.Row> rows, String version) {
+    static void writeHtml(Path file, BenchmarkSpec spec, List<Benchmark.Row> rows, String version) {
         HtmlReport h = new HtmlReport(spec.title);
-        long ok = rows.stream().filter(BenchmarkCommand.Row::ok).count();
+        long ok = rows.stream().filter(Benchmark.Row::ok).count();
         h.paragraph(String.format(Locale.ROOT, "%d entr%s (%d completed) from %s, cryosphere-spark %s. Each entry simulated "
                         + "a particle set with a known motion, ingested, trained and evaluated it; scores compare the "
                         + "evaluation with the truth.", rows.size(), rows.size() == 1 ? "y" : "ies", ok,
@@ -66,8 +66,8 @@ final class BenchmarkReport {
 
         h.heading("Entries");
         List<List<String>> table = new ArrayList<>();
-        for (BenchmarkCommand.Row r : rows) {
-            List<String> v = values(r);
+        for (Benchmark.Row r : rows) {
+            List<String> v = values(r, version);
             List<String> t = new ArrayList<>(List.of(v.get(0), v.get(1), v.get(3), v.get(5), v.get(6), v.get(8), v.get(10),
                     v.get(13).isEmpty() ? v.get(14).isEmpty() ? "" : "acc " + v.get(14) : v.get(13),
                     v.get(17), v.get(19), v.get(18), v.get(20), v.get(21), v.get(22), v.get(23), v.get(29)));
@@ -111,7 +111,7 @@ final class BenchmarkReport {
                 "Each stage's command, Spark start included.");
 
         boolean anyScatter = false;
-        for (BenchmarkCommand.Row r : rows) {
+        for (Benchmark.Row r : rows) {
             if (r.scores == null || r.angle == null || r.entry.discrete()) continue;
             if (!anyScatter) h.heading("Latent PC1 against the true hinge angle");
             anyScatter = true;
@@ -119,7 +119,7 @@ final class BenchmarkReport {
                     String.format(Locale.ROOT, "%s: |Spearman| = %.3f", r.entry.name(), r.scores.spearman()));
         }
         List<List<String>> failures = new ArrayList<>();
-        for (BenchmarkCommand.Row r : rows) if (!r.ok()) failures.add(List.of(r.entry.name(), r.status));
+        for (Benchmark.Row r : rows) if (!r.ok()) failures.add(List.of(r.entry.name(), r.status));
         if (!failures.isEmpty()) {
             h.heading("Failures");
             h.table(List.of("entry", "reason"), failures);
@@ -127,15 +127,15 @@ final class BenchmarkReport {
         h.write(file);
     }
 
-    private static Svg.Series series(String name, List<BenchmarkCommand.Row> rows, ToDoubleFunction<BenchmarkTruth.Scores> f) {
+    private static Svg.Series series(String name, List<Benchmark.Row> rows, ToDoubleFunction<BenchmarkTruth.Scores> f) {
         return new Svg.Series(name, null, rows.stream().mapToDouble(r -> r.scores == null ? Double.NaN : f.applyAsDouble(r.scores)).toArray());
     }
 
     /** A few columns per entry, printed at the end. */
-    static String summary(List<BenchmarkCommand.Row> rows) {
+    static String summary(List<Benchmark.Row> rows) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-20s %-9s %10s %10s %10s %10s %9s %8s%n",
                 "entry", "status", "latent", "RMSD", "base RMSD", "AUC", "images/s", "wall s"));
-        for (BenchmarkCommand.Row r : rows) {
+        for (Benchmark.Row r : rows) {
             BenchmarkTruth.Scores s = r.scores;
             double latent = s == null ? Double.NaN : r.entry.discrete() ? s.kmeansAccuracy() : s.spearman();
             sb.append(String.format(Locale.ROOT, "%-20s %-9s %10s %10s %10s %10s %9s %8.1f%n", r.entry.name(),

@@ -1,4 +1,4 @@
-package dev.cryosphere.cli;
+package dev.cryosphere.benchmark;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.simulate.HingeMotion;
 import dev.cryosphere.core.util.ConfigKeys;
 import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.core.util.Ranges;
 import dev.cryosphere.trainer.run.RunConfig;
 
 import java.io.IOException;
@@ -57,7 +59,7 @@ import java.util.regex.Pattern;
  * </pre>
  * Relative paths are resolved against the spec file's folder. An entry's key replaces the default's (no deep merge).
  */
-final class BenchmarkSpec {
+public final class BenchmarkSpec {
     static final String BUNDLED = "bundled:1ake_A.pdb";
     static final String DEMO_HINGE = "A:122-159", DEMO_AXIS = "A:121,A:160", DEMO_ANGLES = "-20:20";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -250,7 +252,7 @@ final class BenchmarkSpec {
                 }
                 try {
                     AtomicModel base = structure == null ? bundledModel() : AtomicModel.read(structure);
-                    SimulateCommand.hingeMotion(base, hinge, axis, m.angles == null ? DEMO_ANGLES : m.angles);
+                    HingeMotion.of(base, hinge, axis, m.angles == null ? DEMO_ANGLES : m.angles);
                 } catch (InputException | IllegalArgumentException e) {
                     throw bad(file, at, "motion", e.getMessage());
                 }
@@ -363,7 +365,7 @@ final class BenchmarkSpec {
                 Math.min(truthParticles, n), truthBins, ev, external);
     }
 
-    static AtomicModel bundledModel() {
+    public static AtomicModel bundledModel() {
         try (var in = BenchmarkSpec.class.getResourceAsStream("/demo/1ake_A.pdb")) {
             if (in == null) throw new IllegalStateException("bundled demo structure missing from the jar");
             Path tmp = Files.createTempFile("1ake_A", ".pdb");

@@ -1,4 +1,4 @@
-package dev.cryosphere.ingest;
+package dev.cryosphere.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;

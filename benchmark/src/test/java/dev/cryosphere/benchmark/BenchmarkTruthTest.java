@@ -1,4 +1,4 @@
-package dev.cryosphere.cli;
+package dev.cryosphere.benchmark;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,10 +10,32 @@ class BenchmarkTruthTest {
     void spearmanUsesAverageRanksAndSkipsNonFinitePairs() {
         assertEquals(1.0, BenchmarkTruth.spearman(new double[]{1, 2, 3, 4}, new double[]{10, 20, 30, 1000}), 1e-12);
         assertEquals(-1.0, BenchmarkTruth.spearman(new double[]{1, 2, 3, Double.NaN}, new double[]{3, 2, 1, 0}), 1e-12);
-        assertArrayEquals(new double[]{1, 2.5, 2.5, 4}, BenchmarkTruth.ranks(new double[]{0, 5, 5, 9}), 1e-12);
+        assertArrayEquals(new double[]{1, 2.5, 2.5, 4}, SpearmanReference.ranks(new double[]{0, 5, 5, 9}), 1e-12);
         // x = 1,2,3,4 against y with a tie: ranks 1, 2.5, 2.5, 4 → Pearson of the ranks
         double r = BenchmarkTruth.spearman(new double[]{1, 2, 3, 4}, new double[]{0, 5, 5, 9});
         assertEquals(4.5 / Math.sqrt(5 * 4.5), r, 1e-12);
+        // fewer than two finite pairs: NaN; a constant side: 0 (as before commons-math3)
+        assertTrue(Double.isNaN(BenchmarkTruth.spearman(new double[]{1, Double.NaN}, new double[]{2, 3})));
+        assertEquals(0.0, BenchmarkTruth.spearman(new double[]{1, 2, 3}, new double[]{7, 7, 7}), 0);
+    }
+
+    @Test
+    void spearmanAgreesWithTheFormerHandWrittenRanks() {
+        java.util.Random rng = new java.util.Random(5);
+        for (int trial = 0; trial < 50; trial++) {
+            int n = 2 + rng.nextInt(300);
+            double[] x = new double[n], y = new double[n];
+            for (int i = 0; i < n; i++) {
+                // rounded values give many ties; a few non-finite values are skipped pairwise
+                x[i] = Math.round(rng.nextGaussian() * 5);
+                y[i] = trial % 2 == 0 ? x[i] + Math.round(rng.nextGaussian() * 3) : rng.nextGaussian();
+                if (rng.nextInt(20) == 0) y[i] = Double.NaN;
+                if (rng.nextInt(40) == 0) x[i] = Double.POSITIVE_INFINITY;
+            }
+            double ours = BenchmarkTruth.spearman(x, y), former = SpearmanReference.spearman(x, y);
+            if (Double.isNaN(former)) assertTrue(Double.isNaN(ours), "trial " + trial);
+            else assertEquals(former, ours, 1e-12, "trial " + trial);
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.cryosphere.cli;
+package dev.cryosphere.benchmark;
 
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 
@@ -7,11 +7,11 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
  * from the latent means to the parameter. Unlike the rank correlation with PC1, it scores a latent that holds two
  * independent angles along any two directions (issue 14: R² ≥ 0.8 for each angle of a two-hinge set).
  */
-final class LatentFit {
+public final class LatentFit {
     private LatentFit() {}
 
     /** R² of y on the rows of z (one row per particle); NaN when y has no variance. */
-    static double rSquared(double[][] z, double[] y) {
+    public static double rSquared(double[][] z, double[] y) {
         if (z.length != y.length) throw new IllegalArgumentException(z.length + " latents, " + y.length + " values");
         OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
         ols.newSampleData(y.clone(), z);

@@ -1,12 +1,10 @@
-package dev.cryosphere.cli;
-
-import dev.cryosphere.core.util.InputException;
+package dev.cryosphere.core.util;
 
 /** Parses "MIN:MAX" option values (a single number means MIN = MAX). */
-final class Ranges {
+public final class Ranges {
     private Ranges() {}
 
-    static double[] parse(String option, String text) {
+    public static double[] parse(String option, String text) {
         String[] p = text.split(":");
         try {
             if (p.length == 1) { double v = Double.parseDouble(p[0]); return new double[]{v, v}; }

@@ -1,4 +1,4 @@
-package dev.cryosphere.cli;
+package dev.cryosphere.benchmark;
 
 import dev.cryosphere.core.format.AtomicModel;
 import dev.cryosphere.core.format.MrcWriter;
@@ -8,6 +8,7 @@ import dev.cryosphere.core.physics.GaussianVolume;
 import dev.cryosphere.core.simulate.HingeMotion;
 import dev.cryosphere.evaluate.job.ParticleTask;
 import dev.cryosphere.trainer.run.TrainedModel;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
  * them (hinge: at the centre of the particle's angle bin, {@code truth_bins} bins over the range, as CryoBench's
  * discretised sets).
  */
-final class BenchmarkTruth {
+public final class BenchmarkTruth {
     /** Per particle of the simulation, dataset order (particle_index = row). */
     final int[] conformation;
     final double[] angle;
@@ -82,7 +83,7 @@ final class BenchmarkTruth {
             for (int k = 0; k < e.conformations().size(); k++)
                 confs.add(AtomicModel.read(sim.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb", k))).coordinates());
         } else {
-            h = SimulateCommand.hingeMotion(base, e.hinge(), e.axis(), e.angles()[0] + ":" + e.angles()[1]);
+            h = HingeMotion.of(base, e.hinge(), e.axis(), e.angles()[0] + ":" + e.angles()[1]);
         }
         List<double[]> bins = null;
         if (e.isExternal() && !e.discrete()) {
@@ -344,61 +345,43 @@ final class BenchmarkTruth {
         return out;
     }
 
-    static double rmsd(float[] a, double[] b) {
+    public static double rmsd(float[] a, double[] b) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) d[i] = a[i];
         return rmsd(d, b);
     }
 
     /** CA RMSD without superposition: predicted and true structures are in the same (box) frame. */
-    static double rmsd(double[] a, double[] b) {
+    public static double rmsd(double[] a, double[] b) {
         if (a.length != b.length) throw new IllegalStateException("structures differ in size: " + a.length / 3 + " vs " + b.length / 3 + " residues");
         double s = 0;
         for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
         return Math.sqrt(s / (a.length / 3));
     }
 
-    static double median(double[] v) {
+    public static double median(double[] v) {
         double[] f = Arrays.stream(v).filter(Double::isFinite).sorted().toArray();
         if (f.length == 0) return Double.NaN;
         return f.length % 2 == 1 ? f[f.length / 2] : 0.5 * (f[f.length / 2 - 1] + f[f.length / 2]);
     }
 
-    /** Spearman rank correlation (average ranks for ties) over the pairs where both are finite. */
+    /**
+     * Spearman rank correlation (average ranks for ties; commons-math3's {@link SpearmansCorrelation}) over the pairs
+     * where both are finite; NaN for fewer than two pairs, 0 when either side is constant.
+     */
     static double spearman(double[] x, double[] y) {
         int n = 0;
         for (int i = 0; i < x.length; i++) if (Double.isFinite(x[i]) && Double.isFinite(y[i])) n++;
         double[] a = new double[n], b = new double[n];
         for (int i = 0, k = 0; i < x.length; i++) if (Double.isFinite(x[i]) && Double.isFinite(y[i])) { a[k] = x[i]; b[k++] = y[i]; }
-        return pearson(ranks(a), ranks(b));
-    }
-
-    static double[] ranks(double[] v) {
-        Integer[] order = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) order[i] = i;
-        Arrays.sort(order, (p, q) -> Double.compare(v[p], v[q]));
-        double[] r = new double[v.length];
-        for (int i = 0; i < v.length; ) {
-            int j = i;
-            while (j + 1 < v.length && v[order[j + 1]] == v[order[i]]) j++;
-            double avg = 0.5 * (i + j) + 1;
-            for (int k = i; k <= j; k++) r[order[k]] = avg;
-            i = j + 1;
-        }
-        return r;
-    }
-
-    static double pearson(double[] a, double[] b) {
-        int n = a.length;
         if (n < 2) return Double.NaN;
-        double ma = Arrays.stream(a).average().orElse(0), mb = Arrays.stream(b).average().orElse(0);
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < n; i++) {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return saa == 0 || sbb == 0 ? 0 : sab / Math.sqrt(saa * sbb);
+        if (constant(a) || constant(b)) return 0;
+        return new SpearmansCorrelation().correlation(a, b);
+    }
+
+    private static boolean constant(double[] v) {
+        for (double x : v) if (x != v[0]) return false;
+        return true;
     }
 
     /**
