@@ -38,6 +38,17 @@ class ModelConfigTest {
     }
 
     @Test
+    void aScheduleSavedBeforeTheWarmUpExistedReadsWithoutOne() {
+        ModelConfig c = ModelConfig.defaults(32, 3.0, 100, 4);
+        String json = c.toJson().replaceFirst("\"lrSchedule\"\\s*:\\s*null", "\"lrSchedule\" : {\"milestones\" : [ 15.0, 25.0 ], "
+                + "\"decay\" : 0.1, \"networks\" : false, \"segmentation\" : true}");
+        ModelConfig.LrSchedule s = ModelConfig.fromJson(json).lrSchedule();
+        assertEquals(new ModelConfig.LrSchedule(List.of(15.0, 25.0), 0.1, false, true), s);
+        assertEquals(0.0, s.warmup());
+        assertEquals(1.0, s.factor(0), "no ramp: the full rate from the start");
+    }
+
+    @Test
     void schedules() {
         assertEquals(0.0, ModelConfig.Schedule.linear().value(0, 300));
         assertEquals(0.5, ModelConfig.Schedule.linear().value(75, 300), 1e-12);
