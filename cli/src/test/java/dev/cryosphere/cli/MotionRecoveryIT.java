@@ -302,8 +302,10 @@ class MotionRecoveryIT {
         assertEquals(2, expected.size());
         for (Map.Entry<Integer, java.util.Set<String>> e : expected.entrySet()) {
             Path star = entry.resolve(String.format(java.util.Locale.ROOT, "eval/clusters/cluster_%02d.star", e.getKey()));
+            // the subset copies the source's image names as written (its path convention: here relative to sim/,
+            // where the source STAR lies; a RELION project's are relative to the project folder)
             java.util.Set<String> names = new java.util.HashSet<>();
-            for (var p : dev.cryosphere.core.format.ParticleSet.read(star).particles()) names.add(image(p));
+            for (var p : dev.cryosphere.core.format.ParticleSet.read(star, entry.resolve("sim")).particles()) names.add(image(p));
             assertEquals(e.getValue(), names, star.toString());
         }
     }
