@@ -44,8 +44,7 @@ public final class SelectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LatentFilter filter = LatentFilter.parse(where);
-        if (relionProject != null && absolutePaths)
-            throw new InputException(null, "--relion-project", "goes with relative paths; --absolute-paths asks for absolute ones: give one");
+        ParticleExport.requireOnePathChoice(relionProject, absolutePaths);
         ParticleExport export = ParticleExport.of(DatasetReader.open(data).info()).relativeTo(relionProject)
                 .absolute(absolutePaths);
         Path star = out.resolveSibling(out.getFileName() + ".star");

@@ -44,8 +44,7 @@ public record Inputs(TrainedModel model, DatasetReader data, List<DistanceSpec> 
         List<DistanceSpec> distances = new ArrayList<>();
         for (String d : o.distances) distances.add(DistanceSpec.parse(d, model.baseModel()));
         TruthMaps truth = o.truthMaps == null ? null : TruthMaps.read(o.truthMaps, o.truthLabels, c.box(), c.apix());
-        if (o.relionProject != null && o.absolutePaths)
-            throw new InputException(null, "--relion-project", "goes with relative paths; --absolute-paths asks for absolute ones: give one");
+        ParticleExport.requireOnePathChoice(o.relionProject, o.absolutePaths);
         ParticleExport export = null;
         String note = null;
         try {

@@ -65,6 +65,12 @@ public final class ParticleExport {
                 .toAbsolutePath().normalize();
     }
 
+    /** The two path options of select and evaluate exclude each other: one error before anything is read. */
+    public static void requireOnePathChoice(Path relionProject, boolean absolute) {
+        if (relionProject != null && absolute)
+            throw new InputException(null, "--relion-project", "goes with relative paths; --absolute-paths asks for absolute ones: give one");
+    }
+
     /** Image paths relative to this RELION project folder (RELION resolves them from where it runs). */
     public ParticleExport relativeTo(Path relionProject) {
         if (relionProject != null && !Files.isDirectory(relionProject))
