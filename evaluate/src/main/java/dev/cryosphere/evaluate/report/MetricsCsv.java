@@ -48,13 +48,7 @@ public final class MetricsCsv {
 
     /** The terms in column order; empty when the file is missing, unreadable or has no data row. */
     public static List<LossTerm> terms(Path file) {
-        if (!Files.isRegularFile(file)) return List.of();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file).stream().filter(s -> !s.isBlank()).toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+        List<String> lines = nonBlankLines(file);
         if (lines.size() < 2) return List.of();
         String[] header = lines.get(0).split(",");
         for (int i = 0; i < header.length; i++) header[i] = header[i].trim();
@@ -82,12 +76,7 @@ public final class MetricsCsv {
      * executor is lost, and a reader of the report must see from which epoch on.
      */
     public static List<String> masterStretches(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.isRegularFile(file) ? Files.readAllLines(file).stream().filter(s -> !s.isBlank()).toList() : List.of();
-        } catch (IOException e) {
-            return List.of();
-        }
+        List<String> lines = nonBlankLines(file);
         if (lines.size() < 2) return List.of();
         String[] header = lines.get(0).split(",");
         int m = indexOf(header, "training_master"), e = indexOf(header, "epoch");
@@ -106,6 +95,16 @@ public final class MetricsCsv {
         }
         out.add(stretch(from, to, current));
         return out;
+    }
+
+    /** The file's non-blank lines; none when it is missing or unreadable (older or damaged runs still get a report). */
+    private static List<String> nonBlankLines(Path file) {
+        if (!Files.isRegularFile(file)) return List.of();
+        try {
+            return Files.readAllLines(file).stream().filter(s -> !s.isBlank()).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static String stretch(String from, String to, String master) {
