@@ -97,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** A base structure partly outside the particles' box would be clipped from every image: refuse it up front. */
     private void checkStructureInBox() {
         DatasetInfo info = DatasetReader.open(data.toAbsolutePath().toString()).info();
-        if (info.pixelSize() == null) return;   // mixed pixel sizes: the trainer says what to do
+        if (info.pixelSize() == null || !info.hasPoses()) return;   // mixed pixel sizes, no poses: the trainer says what to do
         AtomicModel model = AtomicModel.read(structure);
         if (map != null) model = dev.cryosphere.core.format.MapFrame.read(map).toBox(model);
         BoxFrame.requireInside(structure, model, info.box(), info.pixelSize(), "the dataset " + data

@@ -243,6 +243,25 @@ class BadInputTest {
     }
 
     @Test
+    void aDatasetIngestedWithoutPosesRecordsItAndTrainRefusesIt() throws IOException {
+        stack("two.mrcs", 2);
+        Path p = star("ctf.star", "_rlnImageName #1\n_rlnDefocusU #2\n1@two.mrcs 10000\n2@two.mrcs 10000\n");
+        Path data = dir.resolve("nopose.parquet");
+        Cli ingest = Cli.run("ingest", "--particles", p.toString(), "--out", data.toString(), "--allow-no-poses");
+        assertEquals(0, ingest.exitCode(), ingest.out() + ingest.err());
+        // _dataset.json says so, read as JSON rather than through our own reader
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(data.resolve("_dataset.json").toFile());
+        assertEquals("[\"_rlnAngleRot\",\"_rlnAngleTilt\",\"_rlnAnglePsi\",\"_rlnOriginXAngst\",\"_rlnOriginYAngst\"]",
+                json.get("missing_pose_columns").toString());
+        assertTrue(json.get("options").get("allow_no_poses").asBoolean(), json.toString());
+        Path run = dir.resolve("run");
+        assertOneLine(Cli.run("train", "--data", data.toString(), "--structure", pdb(), "--out", run.toString(),
+                "--epochs", "1"), 2, "nopose.parquet, _dataset.json: ingested with --allow-no-poses: the source has no "
+                + "_rlnAngleRot, _rlnAngleTilt, _rlnAnglePsi, _rlnOriginXAngst, _rlnOriginYAngst (stored as 0 in every row)");
+        assertNoOutput(run);
+    }
+
+    @Test
     void aNameWithoutImageNumberIntoAStackIsAProblemNamingRowAndColumn() throws IOException {
         stack("three.mrcs", 3);
         Path p = star("bare.star", "_rlnImageName #1\n_rlnDefocusU #2\n" + POSES + "1@three.mrcs 10000 0 0 0 0 0\n"

@@ -131,6 +131,22 @@ class MapFrameTest {
             }
         }
         assertTrue(pdbs >= 4 && maps >= 2, pdbs + " PDB files, " + maps + " maps");
+
+        // resume: the run's frame was fixed at its start; a map of another frame is refused, the same map accepted
+        RelionTools.run(dir, "relion_image_handler", "--i", map.toString(), "--o", "box32.mrc", "--new_box", "32");
+        Path other = dir.resolve("box32.mrc");
+        byte[] before = Files.readAllBytes(run.resolve("run.json"));
+        c = Cli.run("train", "--data", data.toString(), "--map", other.toString(), "--out", run.toString(), "--resume",
+                "--epochs", "2");
+        assertEquals(2, c.exitCode(), c.err());
+        assertTrue(c.err().startsWith("error: " + other + ", key --map: differ from the settings of the run being resumed")
+                && c.err().contains("the run's box centre is at (48.00, 48.00, 48.00) Å in its frame, this map's at "
+                + "(64.00, 64.00, 64.00) Å"), c.err());
+        assertArrayEquals(before, Files.readAllBytes(run.resolve("run.json")), "the refused resume changed nothing");
+        c = Cli.run("train", "--data", data.toString(), "--map", map.toString(), "--out", run.toString(), "--resume",
+                "--epochs", "2");
+        assertEquals(0, c.exitCode(), c.err());
+        assertTrue(Files.isDirectory(run.resolve("checkpoints").resolve("epoch-0002")), "resumed with the same map");
     }
 
     static double[] centroid(double[] xyz) {

@@ -99,7 +99,8 @@ public final class IngestJob {
         Validated v = validate(md, conf);
 
         DatasetInfo.Sources sources = fingerprints(md, v, conf);
-        DatasetInfo.Options options = new DatasetInfo.Options(o.box, o.apix, o.invert, o.skipBad, o.normSample, o.seed);
+        DatasetInfo.Options options = new DatasetInfo.Options(o.box, o.apix, o.invert, o.skipBad, o.normSample, o.seed,
+                o.allowNoPoses);
         if (exists && o.incremental) {
             DatasetInfo old = readInfo(fs, out);
             if (old != null && sameSources(old.sources(), sources) && Objects.equals(old.options(), options)) {
@@ -154,7 +155,7 @@ public final class IngestJob {
             if (count == 0) throw new InputException(o.particles, null, "every image was rejected; nothing to write");
             DatasetInfo.Normalization norm = normalization(coefficients, sampled, sumRe, sumIm, sumSq);
             DatasetInfo info = new DatasetInfo(DatasetSchema.VERSION, count, box, commonPixelSize(md, v), o.invert,
-                    groups(md, v, groupCounts), norm, parts, rejects.size(), sources, options,
+                    groups(md, v, groupCounts), norm, parts, rejects.size(), md.set.missingPoseColumns(), sources, options,
                     o.commandLine, "cryosphere-spark " + version(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             if (o.skipBad) writeRejected(fs, new Path(temp, DatasetSchema.REJECTED_FILE), rejects);
             try (FSDataOutputStream os = fs.create(new Path(temp, DatasetSchema.INFO_FILE), true)) {

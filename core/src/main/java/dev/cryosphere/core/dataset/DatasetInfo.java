@@ -22,6 +22,9 @@ import java.util.List;
  * @param normalization  Fourier-space normalisation statistics of the ingested images
  * @param parts          part files in row order
  * @param rejected       images rejected with --skip-bad (listed in {@code _rejected.csv})
+ * @param missingPoseColumns pose columns (STAR) or fields (.cs) the source lacked, whose rows were stored with 0 under
+ *                       {@code --allow-no-poses}; empty (or absent, in files written before it was recorded) when
+ *                       every particle's pose was read from the source
  * @param sources        the inputs and their fingerprints (for --incremental)
  * @param options        the ingest options that shape the output
  * @param commandLine    the command line that made the dataset
@@ -31,7 +34,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetInfo(int formatVersion, long count, int box, Double pixelSize, boolean inverted,
                           List<Group> opticsGroups, Normalization normalization, List<Part> parts, long rejected,
-                          Sources sources, Options options, String commandLine, String software, String created) {
+                          List<String> missingPoseColumns, Sources sources, Options options, String commandLine, String software, String created) {
 
     /**
      * @param pixelSize       Å per pixel in the dataset
@@ -70,7 +73,11 @@ public record DatasetInfo(int formatVersion, long count, int box, Double pixelSi
 
     /** Options that change the output (a rerun with other options is not "unchanged"). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Options(Integer box, Double apix, boolean invert, boolean skipBad, int normSample, long seed) {}
+    public record Options(Integer box, Double apix, boolean invert, boolean skipBad, int normSample, long seed,
+                          boolean allowNoPoses) {}
+
+    /** Whether every particle's pose came from the source (false: {@code --allow-no-poses} stored missing ones as 0). */
+    public boolean hasPoses() { return missingPoseColumns == null || missingPoseColumns.isEmpty(); }
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

@@ -115,7 +115,7 @@ class RelionSubsetTest {
         DatasetInfo.Sources sources = new DatasetInfo.Sources(
                 new DatasetInfo.SourceFile(star.toUri().toString(), 0, 0, "", "full"),
                 List.of(new DatasetInfo.SourceFile(stack.toUri().toString(), 0, 0, "", "ends")));
-        DatasetInfo info = new DatasetInfo(1, N, 64, 2.0, false, List.of(), null, List.of(), 0, sources, null, "", "", "");
+        DatasetInfo info = new DatasetInfo(1, N, 64, 2.0, false, List.of(), null, List.of(), 0, List.of(), sources, null, "", "", "");
         return ParticleExport.of(info);
     }
 
@@ -222,7 +222,7 @@ class RelionSubsetTest {
                 new DatasetInfo.SourceFile(source.toUri().toString(), 0, 0, "", "full"),
                 List.of(new DatasetInfo.SourceFile(dir.resolve("open_proj.mrcs").toUri().toString(), 0, 0, "", "ends"),
                         new DatasetInfo.SourceFile(dir.resolve("closed_proj.mrcs").toUri().toString(), 0, 0, "", "ends")));
-        ParticleExport e = ParticleExport.of(new DatasetInfo(1, 600, 64, 2.0, false, List.of(), null, List.of(), 0,
+        ParticleExport e = ParticleExport.of(new DatasetInfo(1, 600, 64, 2.0, false, List.of(), null, List.of(), 0, List.of(),
                 sources, null, "", "", "")).relativeTo(project);
         long[] openRows = new long[300];
         for (int i = 0; i < 300; i++) openRows[i] = i;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code train --resume} with {@code --config}, {@code --structure} or {@code --seed}: they must describe the run being
+ * {@code train --resume} with {@code --config}, {@code --structure}, {@code --map} or {@code --seed}: they must describe the run being
  * resumed (a resumed run keeps its recorded settings, so a changed file would otherwise be silently ignored). Every
  * difference is listed, by YAML key, in one error. Allowed to differ: {@code epochs} (the total comes from
  * {@code --epochs}) and the {@code spark:} knobs (how, not what, is trained).
@@ -42,6 +42,18 @@ final class ResumeCheck {
                 throw new InputException(o.structure(), null, "cannot read: " + e.getMessage(), e);
             }
         }
+        if (o.map() != null) {
+            // the frame is fixed when the run starts (run.json); a --map naming another frame would be ignored
+            double[] recordedOffset = RunFrame.offset(run), now = dev.cryosphere.core.format.MapFrame.read(o.map()).centre();
+            double far = 0;
+            for (int k = 0; k < 3; k++) far = Math.max(far, Math.abs(recordedOffset[k] - now[k]));
+            if (far > 1e-3) {
+                keys.add("--map");
+                diffs.add(String.format(java.util.Locale.ROOT, "--map: the run's box centre is at (%.2f, %.2f, %.2f) Å in "
+                        + "its frame, this map's at (%.2f, %.2f, %.2f) Å", recordedOffset[0], recordedOffset[1],
+                        recordedOffset[2], now[0], now[1], now[2]));
+            }
+        }
         if (given != null) {
             if (o.seed() != null) given.seed = o.seed();
             if (copy != null) base = AtomicModel.read(copy);
@@ -64,8 +76,8 @@ final class ResumeCheck {
             diffs.add("--seed: the run's " + recorded.seed() + ", here " + o.seed());
         }
         if (keys.isEmpty()) return;
-        Object file = o.configFile() != null && !keys.equals(List.of("--structure")) ? o.configFile()
-                : o.structure() != null ? o.structure() : null;
+        Object file = o.configFile() != null && !keys.equals(List.of("--structure")) && !keys.equals(List.of("--map"))
+                ? o.configFile() : keys.equals(List.of("--map")) ? o.map() : o.structure() != null ? o.structure() : null;
         throw new InputException(file, (keys.size() == 1 ? "key " : "keys ") + String.join(", ", keys),
                 "differ from the settings of the run being resumed (" + run.root() + "): " + String.join("; ", diffs)
                         + "; resume without them to keep the run's settings, or start a new run");

@@ -151,6 +151,10 @@ public final class Trainer {
             throw new InputException(null, "--epochs", "must be at least 1, got " + o.epochs());
         DatasetReader data = DatasetReader.open(o.data().toAbsolutePath().toString());
         DatasetInfo info = data.info();
+        if (!info.hasPoses())
+            throw new InputException(o.data(), "_dataset.json", "ingested with --allow-no-poses: the source has no "
+                    + String.join(", ", info.missingPoseColumns()) + " (stored as 0 in every row); training needs each "
+                    + "particle's pose: ingest metadata that has them (e.g. a RELION Refine3D or cryoSPARC refinement)");
         if (info.pixelSize() == null)
             throw new InputException(o.data(), "_dataset.json", "optics groups have different pixel sizes ("
                     + info.opticsGroups().stream().map(g -> g.number() + ": " + g.pixelSize() + " Å")
