@@ -142,8 +142,16 @@ final class AtomicModelReader {
         }
     }
 
-    /** mmCIF files written by {@link AtomicModelWriter} carry amplitudes in the B-factor column. */
+    /**
+     * mmCIF files written by {@link AtomicModelWriter} carry amplitudes in the B-factor column. The atom rows are
+     * checked here too (by line, see {@link CifAtomSite}), before the parser sees them.
+     */
     private static boolean isOurCif(Path file) {
+        try {
+            CifAtomSite.read(file).requireWellFormed(file);
+        } catch (IOException e) {
+            throw new InputException(file, null, "cannot be read: " + e.getMessage(), e);
+        }
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.ISO_8859_1))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.startsWith("data_")) return line.trim().equals(AtomicModelWriter.CIF_BLOCK);

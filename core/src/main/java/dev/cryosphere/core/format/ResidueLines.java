@@ -73,59 +73,34 @@ final class ResidueLines {
 
     /** The _atom_site loop, one row per line (as the PDB and every common writer lays it out); null if it is not. */
     private static List<AtomLine> cifAtoms(Path file) throws IOException {
+        CifAtomSite site = CifAtomSite.read(file);
+        if (site.columns().isEmpty()) return null;
         List<AtomLine> out = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(AtomicModelReader.open(file), StandardCharsets.UTF_8))) {
-            int lineNo = 0;
-            List<String> columns = null;
-            boolean inLoop = false, rows = false;
-            String firstModel = null;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
-                String t = line.strip();
-                if (t.equals("loop_")) {
-                    if (columns != null && rows) break;
-                    inLoop = true;
-                    columns = null;
-                    continue;
-                }
-                if (inLoop && t.startsWith("_atom_site.") && !rows) {
-                    if (columns == null) columns = new ArrayList<>();
-                    columns.add(t.substring("_atom_site.".length()).split("\\s+")[0]);
-                    continue;
-                }
-                if (columns == null) { inLoop = inLoop && (t.isEmpty() || t.startsWith("_")); continue; }
-                if (t.isEmpty()) continue;
-                if (t.startsWith("#") || t.startsWith("_") || t.startsWith("data_") || t.startsWith("loop_")) break;
-                rows = true;
-                List<String> v = StarTokens.split(line, file, lineNo);
-                if (v.size() != columns.size()) return null;
-                String model = value(columns, v, "pdbx_PDB_model_num", null);
-                if (model != null) {
-                    if (firstModel == null) firstModel = model;
-                    else if (!firstModel.equals(model)) break;
-                }
-                String num = value(columns, v, "auth_seq_id", value(columns, v, "label_seq_id", "."));
-                int number;
-                try {
-                    number = Integer.parseInt(num);
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                String ins = value(columns, v, "pdbx_PDB_ins_code", "?");
-                String alt = value(columns, v, "label_alt_id", ".");
-                out.add(new AtomLine(lineNo, value(columns, v, "auth_asym_id", value(columns, v, "label_asym_id", "")),
-                        number, unset(ins) ? ' ' : ins.charAt(0), unset(alt) ? ' ' : alt.charAt(0),
-                        value(columns, v, "auth_atom_id", value(columns, v, "label_atom_id", "")),
-                        value(columns, v, "auth_comp_id", value(columns, v, "label_comp_id", ""))));
+        String firstModel = null;
+        for (CifAtomSite.Row r : site.rows()) {
+            if (r.values().size() != site.columns().size()) return null;
+            String model = site.value(r, "pdbx_PDB_model_num", null);
+            if (model != null) {
+                if (firstModel == null) firstModel = model;
+                else if (!firstModel.equals(model)) break;
             }
-            return columns == null ? null : out;
+            String num = site.value(r, "auth_seq_id", site.value(r, "label_seq_id", "."));
+            int number;
+            try {
+                number = Integer.parseInt(num);
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            String ins = site.value(r, "pdbx_PDB_ins_code", "?");
+            String alt = site.value(r, "label_alt_id", ".");
+            out.add(new AtomLine(r.line(), site.value(r, "auth_asym_id", site.value(r, "label_asym_id", "")),
+                    number, unset(ins) ? ' ' : ins.charAt(0), unset(alt) ? ' ' : alt.charAt(0),
+                    site.value(r, "auth_atom_id", site.value(r, "label_atom_id", "")),
+                    site.value(r, "auth_comp_id", site.value(r, "label_comp_id", ""))));
         }
+        return out;
     }
 
     private static boolean unset(String v) { return v.isEmpty() || v.equals("?") || v.equals("."); }
 
-    private static String value(List<String> columns, List<String> values, String column, String fallback) {
-        int i = columns.indexOf(column);
-        return i < 0 ? fallback : values.get(i);
-    }
 }

@@ -143,6 +143,42 @@ class StructureBadInputTest {
     }
 
     @Test
+    void mmcifAtomRowDamageIsNamedByLine() throws IOException {
+        List<String> lines = Files.readAllLines(SharedData.structures("1aki.cif"));
+        int row = 0;   // the 101st atom row (0-based line index)
+        for (int i = 0, atoms = 0; i < lines.size(); i++) if (lines.get(i).startsWith("ATOM ") && ++atoms == 101) row = i;
+        String good = lines.get(row);
+        String[] f = good.trim().split("\\s+");
+        assertEquals(21, f.length, good);
+
+        List<String> edited = new ArrayList<>(lines);
+        edited.set(row, String.join(" ", java.util.Arrays.copyOf(f, 20)));   // the model number cut off
+        fails(Files.write(dir.resolve("short.cif"), edited), "short.cif, line " + (row + 1) + ": an _atom_site row has 20 "
+                + "values, the loop declares 21 columns");
+
+        String[] g = f.clone();
+        g[11] = g[11].substring(0, 1) + "x" + g[11].substring(2);   // Cartn_y, as a typo would leave it
+        edited.set(row, String.join(" ", g));
+        fails(Files.write(dir.resolve("letter.cif"), edited), "letter.cif, line " + (row + 1) + ": _atom_site.Cartn_y is not "
+                + "a number: '" + g[11] + "'");
+
+        g = f.clone();
+        g[2] = "?";
+        edited.set(row, String.join(" ", g));
+        fails(Files.write(dir.resolve("noelement.cif"), edited), "noelement.cif, line " + (row + 1) + ": atom without "
+                + "element symbol (_atom_site.type_symbol is '?')");
+
+        // unknown occupancy and B-factor, and a number with its uncertainty, are valid CIF: they read
+        g = f.clone();
+        g[13] = "?";
+        g[14] = ".";
+        g[10] = g[10] + "(3)";
+        edited.set(row, String.join(" ", g));
+        assertEquals(AtomicModel.read(SharedData.structures("1aki.cif")).size(),
+                AtomicModel.read(Files.write(dir.resolve("unknowns.cif"), edited)).size());
+    }
+
+    @Test
     void aByteOrderMarkIsNoPartOfTheText() throws IOException {
         int[] s = {1};
         List<String> l = new ArrayList<>(residue(s, ' ', "ALA", 1, ' ', 0));
