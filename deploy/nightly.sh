@@ -12,7 +12,7 @@
 #                                       #   one JVM (training without Spark, ingest/evaluate on local[*])
 #   properties: conf/standalone-cpu.conf    # submit.sh --properties-file (executor sizes, GPUs)
 #   submit_options: --conf spark.executor.memory=16g      # more submit.sh options
-#   on_change: restart                  # inputs changed: restart (new run; the old one kept as run.prev) or resume
+#   on_change: restart                  # inputs changed: restart (new run; the last complete one kept as run.prev) or resume
 #   datasets:
 #     adk:
 #       particles: /data/adk/particles.star   # required: RELION STAR or cryoSPARC .cs
@@ -37,7 +37,9 @@
 #
 # status.json: {"dataset", "state": "done"|"failed"|"skipped"|"running", "reason", "fingerprint", "run_id",
 # "updated", "stages": {"ingest"|"train"|"evaluate"|"report": {"state": "done"|"kept"|"failed"|"pending", "run_id"}},
-# "log_dir", "report"}. "kept": done by an earlier run with the same fingerprint.
+# "training_master", "log_dir", "report"}. "kept": done by an earlier run with the same fingerprint. training_master:
+# the run's training master per stretch of epochs (metrics.csv), e.g. "gradient-sharing (epochs 1-3),
+# parameter-averaging (epochs 4-10)" when an executor was lost in epoch 4.
 #
 # A lock (flock on WORK/.nightly.lock) keeps two runs from overlapping: a second run exits at once with code 3.
 # Each run first removes this user's stale Aeron directories from /dev/shm (deploy/aeron-clean.sh).
@@ -183,6 +185,16 @@ run_logged() { # NAME STAGE cmd...
   return "$rc"
 }
 
+# The training master of each stretch of epochs, from the run's metrics.csv (training_master column): e.g.
+# "gradient-sharing (epochs 1-3), parameter-averaging (epochs 4-10)" after an executor loss; empty without a run.
+training_masters() { # METRICS_CSV
+  [[ -f "$1" ]] || return 0
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "training_master") c = i; if ($i == "epoch") e = i }; next }
+    function flush() { if (cur != "") out = out (out != "" ? ", " : "") cur (a == b ? " (epoch " a ")" : " (epochs " a "-" b ")") }
+    c && e { if ($c != cur) { flush(); cur = $c; a = $e } b = $e }
+    END { flush(); print out }' "$1"
+}
+
 declare -A stage_state=() stage_run=()
 write_status() { # NAME STATE REASON
   local name="$1" state="$2" reason="${3:-}" dir="$work/datasets/$1" s body=""
@@ -200,6 +212,7 @@ write_status() { # NAME STATE REASON
   "run_id": $(json_str "$run_id"),
   "updated": $(json_str "$(now)"),
   "stages": {$body},
+  "training_master": $(json_str "$(training_masters "$dir/run/metrics.csv")"),
   "log_dir": $(json_str "$logdir"),
   "report": $(json_str "$report")
 }
@@ -263,10 +276,14 @@ process() { # NAME -> 0 done or skipped, 1 failed
   if [[ -d "$dir/run" && "$(cat "$dir/run.fingerprint" 2>/dev/null || true)" != "${stage_fp[train]}" ]]; then
     if [[ "$(get "$name" on_change restart)" == resume ]]; then
       log "$name: inputs changed; resuming the existing run (on_change = resume)"
-    else
+    elif [[ -f "$dir/stages/train.done" && "$(cut -d ' ' -f 1 "$dir/stages/train.done")" == "$(cat "$dir/run.fingerprint" 2>/dev/null || true)" ]]; then
       log "$name: inputs changed; starting a new run (previous one moved to run.prev)"
       rm -rf "$dir/run.prev"
       mv "$dir/run" "$dir/run.prev"
+    else
+      # an unfinished run (a restart that failed on an earlier night): run.prev keeps the last complete run
+      log "$name: inputs changed; starting a new run (the unfinished run of earlier inputs is removed; run.prev, the last complete run, is kept)"
+      rm -rf "$dir/run"
     fi
   fi
 

@@ -29,6 +29,12 @@ class NightlyScriptTest {
                 while [[ "$1" == --* ]]; do shift 2; done
                 job="$1"; shift
                 echo "fake $job $*" >> "$CALLS"
+                if [[ "$job" == train ]]; then   # a run folder marked $RUN_MARK (kept, as a real run's checkpoints, when it fails)
+                  out=""; prev=""
+                  for a in "$@"; do [[ "$prev" == --out ]] && out="$a"; prev="$a"; done
+                  mkdir -p "$out" && echo '{}' > "$out/config.json" && echo "${RUN_MARK:-}" > "$out/mark"
+                  printf 'epoch,loss,wall_s,training_master\n1,-0.2,1,gradient-sharing\n2,-0.3,2,gradient-sharing\n3,-0.3,3,parameter-averaging\n' > "$out/metrics.csv"
+                fi
                 if [[ "$job" == "${FAIL_JOB:-}" && "$*" == *"${FAIL_IN:-}"* ]]; then echo "some output"; echo "error: $job broke"; exit 2; fi
                 if [[ "$job" == "${SLEEP_JOB:-}" ]]; then exec sleep 60; fi
                 if [[ "$job" == evaluate ]]; then
@@ -112,6 +118,41 @@ class NightlyScriptTest {
         assertEquals(0, start(spec).waitFor());
         calls = Files.readString(dir.resolve("calls.txt"));
         assertTrue(calls.startsWith("fake ingest") && !calls.contains("/b/"), calls);
+    }
+
+    /**
+     * on_change: restart keeps the last complete run as run.prev: a restart that fails leaves an unfinished run, which
+     * the same inputs resume and changed inputs replace, without moving it over the complete one.
+     */
+    @Test
+    void aFailedRestartNeverReplacesTheLastCompleteRun() throws Exception {
+        Path spec = spec();
+        Path a = dir.resolve("w/datasets/a");
+        assertEquals(0, start(spec, "RUN_MARK", "one").waitFor());
+        assertEquals("one", Files.readString(a.resolve("run/mark")).strip());
+
+        Files.writeString(dir.resolve("a/p.star"), "data_\n# a, edited\n");
+        assertEquals(1, start(spec, "RUN_MARK", "two", "FAIL_JOB", "train", "FAIL_IN", "/a/").waitFor());
+        assertEquals("one", Files.readString(a.resolve("run.prev/mark")).strip(), "the complete run moved aside");
+        assertEquals("two", Files.readString(a.resolve("run/mark")).strip(), "the failed restart's unfinished run");
+
+        Files.delete(dir.resolve("calls.txt"));
+        assertEquals(1, start(spec, "RUN_MARK", "two", "FAIL_JOB", "train", "FAIL_IN", "/a/").waitFor());
+        assertTrue(Files.readString(dir.resolve("calls.txt")).contains("fake train --data " + a.resolve("data") + " --out "
+                + a.resolve("run") + " --resume"), "the same inputs resume the unfinished run");
+
+        Files.writeString(dir.resolve("a/p.star"), "data_\n# a, edited again\n");
+        Path out = dir.resolve("out.txt");
+        assertEquals(0, start(spec, "RUN_MARK", "three").waitFor(), Files.readString(out));
+        assertTrue(Files.readString(out).contains("the unfinished run of earlier inputs is removed"), Files.readString(out));
+        assertEquals("one", Files.readString(a.resolve("run.prev/mark")).strip(), "still the last complete run");
+        assertEquals("three", Files.readString(a.resolve("run/mark")).strip());
+
+        Files.writeString(dir.resolve("a/p.star"), "data_\n# a, a third time\n");
+        assertEquals(0, start(spec, "RUN_MARK", "four").waitFor());
+        assertEquals("three", Files.readString(a.resolve("run.prev/mark")).strip(), "a complete restart becomes run.prev");
+        assertTrue(status("a").contains("\"training_master\": \"gradient-sharing (epochs 1-2), parameter-averaging (epoch 3)\""),
+                status("a"));
     }
 
     @Test
