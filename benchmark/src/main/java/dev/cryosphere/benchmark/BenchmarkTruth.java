@@ -1,11 +1,13 @@
 package dev.cryosphere.benchmark;
 
 import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.format.CsvTable;
 import dev.cryosphere.core.format.MrcWriter;
 import dev.cryosphere.core.format.Volume;
 import dev.cryosphere.core.physics.Fsc;
 import dev.cryosphere.core.physics.GaussianVolume;
 import dev.cryosphere.core.simulate.HingeMotion;
+import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.evaluate.job.ParticleTask;
 import dev.cryosphere.trainer.run.TrainedModel;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
@@ -60,20 +62,17 @@ public final class BenchmarkTruth {
 
     /** Reads the simulation folder of an entry. */
     static BenchmarkTruth read(BenchmarkSpec.Entry e, Path sim) throws IOException {
-        List<String> lines = Files.readAllLines(sim.resolve("ground_truth.csv"));
-        List<String> header = Arrays.asList(lines.get(0).split(","));
-        int ci = header.indexOf("conformation"), ai = header.indexOf("hinge_angle_deg"), pi = header.indexOf("particle_index");
-        int a2 = header.indexOf("hinge2_angle_deg");
-        int n = lines.size() - 1;
+        CsvTable truth = CsvTable.read(sim.resolve("ground_truth.csv"));
+        int n = truth.size();
         int[] conf = new int[n];
         double[] angle = new double[n];
-        double[] angle2 = a2 < 0 ? null : new double[n];
+        double[] angle2 = truth.has("hinge2_angle_deg") ? new double[n] : null;
         for (int i = 0; i < n; i++) {
-            String[] f = lines.get(i + 1).split(",", -1);
-            if (Integer.parseInt(f[pi]) != i) throw new IllegalStateException("ground_truth.csv: row " + (i + 2) + " is not particle " + i);
-            conf[i] = Integer.parseInt(f[ci]);
-            angle[i] = f[ai].isEmpty() ? Double.NaN : Double.parseDouble(f[ai]);
-            if (angle2 != null) angle2[i] = Double.parseDouble(f[a2]);
+            if (truth.integer(i, "particle_index") != i)
+                throw new InputException(truth.file(), "line " + truth.line(i), "is not particle " + i + " (rows in particle order)");
+            conf[i] = (int) truth.integer(i, "conformation");
+            angle[i] = truth.number(i, "hinge_angle_deg");
+            if (angle2 != null) angle2[i] = truth.number(i, "hinge2_angle_deg");
         }
         AtomicModel base = AtomicModel.read(sim.resolve("base.pdb"));
         HingeMotion h = null;
@@ -192,8 +191,7 @@ public final class BenchmarkTruth {
             }
             Path dist = eval.resolve("distances.csv");
             if (Files.exists(dist)) {
-                List<String> lines = Files.readAllLines(dist);
-                String first = lines.get(0).split(",")[1];
+                String first = CsvTable.read(dist).header().get(1);
                 double[] d = new double[n];
                 Arrays.fill(d, Double.NaN);
                 for (Map.Entry<Long, double[]> c : readCsv(dist, first).entrySet()) d[(int) (long) c.getKey()] = c.getValue()[0];
@@ -245,11 +243,9 @@ public final class BenchmarkTruth {
 
     /** The latent means (columns z0, z1, ...) of evaluate's latents.csv, row = particle index. */
     static double[][] latentMeans(Path csv, int n) throws IOException {
-        String[] z;
-        try (var lines = Files.lines(csv)) {
-            z = Arrays.stream(lines.findFirst().orElse("").split(",")).filter(c -> c.matches("z[0-9]+")).toArray(String[]::new);
-        }
-        Map<Long, double[]> byParticle = readCsv(csv, z);
+        CsvTable t = CsvTable.read(csv);
+        String[] z = t.header().stream().filter(c -> c.matches("z[0-9]+")).toArray(String[]::new);
+        Map<Long, double[]> byParticle = readCsv(t, z);
         double[][] out = new double[n][];
         for (int i = 0; i < n; i++)
             if ((out[i] = byParticle.get((long) i)) == null) throw new IllegalStateException(csv + ": no latent for particle " + i);
@@ -292,35 +288,29 @@ public final class BenchmarkTruth {
     }
 
     /** Last row of metrics.csv: {loss, images_per_s}. */
-    static double[] lastMetrics(Path metrics) throws IOException {
-        List<String> lines = Files.readAllLines(metrics);
-        List<String> h = Arrays.asList(lines.get(0).split(","));
-        String[] f = lines.get(lines.size() - 1).split(",", -1);
-        return new double[]{num(f[h.indexOf("loss")]), num(f[h.indexOf("images_per_s")])};
+    static double[] lastMetrics(Path metrics) {
+        CsvTable t = CsvTable.read(metrics);
+        int last = t.size() - 1;
+        if (last < 0) throw new InputException(metrics, null, "no epoch recorded");
+        return new double[]{t.number(last, "loss"), t.number(last, "images_per_s")};
     }
 
     /** Rows of a CSV keyed by its first column (particle_index), with the named columns. */
-    static Map<Long, double[]> readCsv(Path csv, String... columns) throws IOException {
-        List<String> lines = Files.readAllLines(csv);
-        List<String> h = Arrays.asList(lines.get(0).split(","));
-        int[] idx = new int[columns.length];
-        for (int c = 0; c < columns.length; c++) {
-            idx[c] = h.indexOf(columns[c]);
-            if (idx[c] < 0) throw new IllegalStateException(csv + ": no column " + columns[c]);
-        }
-        Map<Long, double[]> out = new LinkedHashMap<>();
-        for (String line : lines.subList(1, lines.size())) {
-            if (line.isBlank()) continue;
-            String[] f = line.split(",", -1);
-            double[] v = new double[columns.length];
-            for (int c = 0; c < columns.length; c++) v[c] = num(f[idx[c]]);
-            out.put(Long.parseLong(f[0]), v);
-        }
-        return out;
+    static Map<Long, double[]> readCsv(Path csv, String... columns) {
+        return readCsv(CsvTable.read(csv), columns);
     }
 
-    private static double num(String s) {
-        return s.isEmpty() || s.equalsIgnoreCase("nan") ? Double.NaN : Double.parseDouble(s);
+    private static Map<Long, double[]> readCsv(CsvTable t, String... columns) {
+        int[] idx = new int[columns.length];
+        for (int c = 0; c < columns.length; c++) idx[c] = t.column(columns[c]);
+        Map<Long, double[]> out = new LinkedHashMap<>();
+        String key = t.header().get(0);
+        for (int r = 0; r < t.size(); r++) {
+            double[] v = new double[columns.length];
+            for (int c = 0; c < columns.length; c++) v[c] = t.number(r, idx[c]);
+            out.put(t.integer(r, key), v);
+        }
+        return out;
     }
 
     /** structures.parquet written by evaluate (Spark's part files): particle_index → flat coordinates. */

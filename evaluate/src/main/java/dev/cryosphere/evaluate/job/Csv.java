@@ -1,52 +1,49 @@
 package dev.cryosphere.evaluate.job;
 
-import java.io.BufferedWriter;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Small CSV writer: a header and rows of cells; doubles written round-trip exact (Double.toString), NaN as empty. */
+/**
+ * Evaluate's tables: a header and rows of cells, through Apache Commons CSV (RFC 4180 quoting, "\n" line ends);
+ * doubles written round-trip exact (Double.toString), NaN as empty; a double[] cell becomes one cell per value.
+ */
 final class Csv implements AutoCloseable {
-    private final BufferedWriter w;
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\n").build();
+
+    private final CSVPrinter out;
 
     Csv(Path file, List<String> header) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            w = Files.newBufferedWriter(file);
-            w.write(String.join(",", header));
-            w.newLine();
+            out = new CSVPrinter(Files.newBufferedWriter(file), FORMAT);
+            out.printRecord(header);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     void row(Object... cells) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cells.length; i++) {
-            if (i > 0) sb.append(',');
-            sb.append(cell(cells[i]));
+        List<String> values = new ArrayList<>(cells.length);
+        for (Object c : cells) {
+            if (c instanceof double[] a) for (double d : a) values.add(number(d));
+            else values.add(c instanceof Double d ? number(d) : String.valueOf(c));
         }
         try {
-            w.write(sb.toString());
-            w.newLine();
+            out.printRecord(values);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static String cell(Object o) {
-        if (o instanceof Double d) return Double.isFinite(d) ? Double.toString(d) : "";
-        if (o instanceof double[] a) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < a.length; i++) sb.append(i > 0 ? "," : "").append(cell(a[i]));
-            return sb.toString();
-        }
-        String s = String.valueOf(o);
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
+    private static String number(double d) { return Double.isFinite(d) ? Double.toString(d) : ""; }
 
     static List<String> numbered(String prefix, int n) {
         return java.util.stream.IntStream.range(0, n).mapToObj(i -> String.format(Locale.ROOT, "%s%d", prefix, i)).toList();
@@ -55,7 +52,7 @@ final class Csv implements AutoCloseable {
     @Override
     public void close() {
         try {
-            w.close();
+            out.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,8 +1,8 @@
 package dev.cryosphere.evaluate.job;
 
+import dev.cryosphere.core.format.CsvTable;
 import dev.cryosphere.core.util.InputException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,41 +72,19 @@ public final class LatentFilter {
     }
 
     private static Map<Long, Map<String, Double>> read(Path csv, Map<Long, Map<String, Double>> into) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(csv);
-        } catch (IOException e) {
-            throw new InputException(csv, null, "cannot read: " + e.getMessage(), e);
-        }
-        if (lines.isEmpty() || !lines.get(0).startsWith("particle_index"))
+        CsvTable t = CsvTable.read(csv);
+        if (t.header().isEmpty() || !t.header().get(0).equals("particle_index"))
             throw new InputException(csv, "header", "not an evaluate table (first column particle_index)");
-        String[] h = lines.get(0).split(",");
-        for (int r = 1; r < lines.size(); r++) {
-            if (lines.get(r).isBlank()) continue;
-            String[] f = splitCsv(lines.get(r));
-            Map<String, Double> row = into.computeIfAbsent(Long.parseLong(f[0]), k -> new HashMap<>());
-            for (int i = 1; i < h.length && i < f.length; i++) {
+        for (int r = 0; r < t.size(); r++) {
+            Map<String, Double> row = into.computeIfAbsent(t.integer(r, "particle_index"), k -> new HashMap<>());
+            for (int i = 1; i < t.header().size(); i++) {
                 try {
-                    row.put(h[i], Double.parseDouble(f[i]));
+                    row.put(t.header().get(i), Double.parseDouble(t.text(r, i)));
                 } catch (NumberFormatException e) {
                     // text columns (image_name) cannot be compared with numbers
                 }
             }
         }
         return into;
-    }
-
-    private static String[] splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') quoted = !quoted;
-            else if (ch == ',' && !quoted) { out.add(cur.toString()); cur.setLength(0); }
-            else cur.append(ch);
-        }
-        out.add(cur.toString());
-        return out.toArray(String[]::new);
     }
 }

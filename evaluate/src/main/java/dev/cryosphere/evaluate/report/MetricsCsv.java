@@ -1,6 +1,8 @@
 package dev.cryosphere.evaluate.report;
 
-import java.io.IOException;
+import dev.cryosphere.core.format.CsvTable;
+import dev.cryosphere.core.util.InputException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,16 +50,13 @@ public final class MetricsCsv {
 
     /** The terms in column order; empty when the file is missing, unreadable or has no data row. */
     public static List<LossTerm> terms(Path file) {
-        List<String> lines = nonBlankLines(file);
-        if (lines.size() < 2) return List.of();
-        String[] header = lines.get(0).split(",");
-        for (int i = 0; i < header.length; i++) header[i] = header[i].trim();
-        int n = lines.size() - 1;
+        CsvTable t = table(file);
+        if (t == null || t.size() < 1) return List.of();
+        String[] header = t.header().toArray(String[]::new);
+        int n = t.size();
         double[][] col = new double[header.length][n];
-        for (int r = 0; r < n; r++) {
-            String[] f = lines.get(r + 1).split(",");
-            for (int c = 0; c < header.length; c++) col[c][r] = c < f.length ? parse(f[c]) : Double.NaN;
-        }
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < header.length; c++) col[c][r] = parse(t.text(r, c));
         int xCol = indexOf(header, "epoch");
         double[] x = new double[n];
         for (int r = 0; r < n; r++) x[r] = xCol >= 0 ? col[xCol][r] : r;
@@ -76,16 +75,15 @@ public final class MetricsCsv {
      * executor is lost, and a reader of the report must see from which epoch on.
      */
     public static List<String> masterStretches(Path file) {
-        List<String> lines = nonBlankLines(file);
-        if (lines.size() < 2) return List.of();
-        String[] header = lines.get(0).split(",");
+        CsvTable t = table(file);
+        if (t == null || t.size() < 1) return List.of();
+        String[] header = t.header().toArray(String[]::new);
         int m = indexOf(header, "training_master"), e = indexOf(header, "epoch");
         if (m < 0) return List.of();
         List<String> out = new ArrayList<>();
         String current = null, from = null, to = null;
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",");
-            String name = m < f.length ? f[m].trim() : "", epoch = e >= 0 && e < f.length ? f[e].trim() : "?";
+        for (int r = 0; r < t.size(); r++) {
+            String name = t.text(r, m), epoch = e >= 0 ? t.text(r, e) : "?";
             if (!name.equals(current)) {
                 if (current != null) out.add(stretch(from, to, current));
                 current = name;
@@ -97,13 +95,13 @@ public final class MetricsCsv {
         return out;
     }
 
-    /** The file's non-blank lines; none when it is missing or unreadable (older or damaged runs still get a report). */
-    private static List<String> nonBlankLines(Path file) {
-        if (!Files.isRegularFile(file)) return List.of();
+    /** The table; null when it is missing or unreadable (older or damaged runs still get a report). */
+    private static CsvTable table(Path file) {
+        if (!Files.isRegularFile(file)) return null;
         try {
-            return Files.readAllLines(file).stream().filter(s -> !s.isBlank()).toList();
-        } catch (IOException e) {
-            return List.of();
+            return CsvTable.read(file);
+        } catch (InputException e) {
+            return null;
         }
     }
 
