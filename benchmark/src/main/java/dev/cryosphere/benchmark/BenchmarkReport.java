@@ -38,18 +38,10 @@ final class BenchmarkReport {
     }
 
     static void writeCsv(Path file, List<Benchmark.Row> rows, String version) throws IOException {
-        StringBuilder sb = new StringBuilder(String.join(",", Benchmark.COLUMNS)).append('\n');
-        for (Benchmark.Row r : rows) {
-            List<String> v = values(r, version);
-            for (int i = 0; i < v.size(); i++) sb.append(i == 0 ? "" : ",").append(quote(v.get(i)));
-            sb.append('\n');
+        try (var out = dev.cryosphere.core.format.CsvTable.printer(Files.newBufferedWriter(file))) {
+            out.printRecord(Benchmark.COLUMNS);
+            for (Benchmark.Row r : rows) out.printRecord(values(r, version));
         }
-        Files.writeString(file, sb);
-    }
-
-    static String quote(String s) {
-        s = s.replace('\n', ' ').replace('\r', ' ');
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     private static String f(double v, int digits) {

@@ -527,16 +527,14 @@ public final class IngestJob {
 
     private static void writeRejected(FileSystem fs, Path file, List<PartTask.Reject> rejects) throws IOException {
         rejects.sort(Comparator.comparingInt(PartTask.Reject::row));
-        StringBuilder sb = new StringBuilder("particle_index,image_name,reason\n");
-        for (PartTask.Reject r : rejects)
-            sb.append(r.row()).append(',').append(csv(r.imageName())).append(',').append(csv(r.reason())).append('\n');
+        StringBuilder sb = new StringBuilder();
+        try (var csv = dev.cryosphere.core.format.CsvTable.printer(sb)) {
+            csv.printRecord("particle_index", "image_name", "reason");
+            for (PartTask.Reject r : rejects) csv.printRecord(r.row(), r.imageName(), r.reason());
+        }
         try (FSDataOutputStream os = fs.create(file, true)) {
             os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     // ---------------------------------------------------------------- commit

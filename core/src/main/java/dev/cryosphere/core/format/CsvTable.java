@@ -3,6 +3,7 @@ package dev.cryosphere.core.format;
 import dev.cryosphere.core.util.InputException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.DuplicateHeaderMode;
 
@@ -35,6 +36,11 @@ public final class CsvTable {
         this.header = header;
         this.rows = rows;
         this.lines = lines;
+    }
+
+    /** The writer of the same format: RFC 4180 quoting where a value needs it, "\n" line ends. */
+    public static CSVPrinter printer(Appendable out) throws IOException {
+        return new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator("\n").build());
     }
 
     public static CsvTable read(Path file) {

@@ -1,6 +1,6 @@
 package dev.cryosphere.evaluate.job;
 
-import org.apache.commons.csv.CSVFormat;
+import dev.cryosphere.core.format.CsvTable;
 import org.apache.commons.csv.CSVPrinter;
 
 import java.io.IOException;
@@ -12,18 +12,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Evaluate's tables: a header and rows of cells, through Apache Commons CSV (RFC 4180 quoting, "\n" line ends);
+ * Evaluate's tables: a header and rows of cells, through {@link CsvTable#printer} (RFC 4180 quoting, "\n" line ends);
  * doubles written round-trip exact (Double.toString), NaN as empty; a double[] cell becomes one cell per value.
  */
 final class Csv implements AutoCloseable {
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\n").build();
-
     private final CSVPrinter out;
 
     Csv(Path file, List<String> header) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            out = new CSVPrinter(Files.newBufferedWriter(file), FORMAT);
+            out = CsvTable.printer(Files.newBufferedWriter(file));
             out.printRecord(header);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
