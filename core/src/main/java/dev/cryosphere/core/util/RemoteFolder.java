@@ -89,9 +89,10 @@ public final class RemoteFolder {
         try {
             fs = FileSystem.get(u, new Configuration());
         } catch (UnsupportedFileSystemException e) {
-            throw new EnvironmentException(uri, null, "no Hadoop file system for " + u.getScheme() + ":// on the classpath"
-                    + (u.getScheme().equalsIgnoreCase("s3a") ? " (s3a needs hadoop-aws and the AWS SDK bundle, which are not bundled: see docs/cluster.md)" : ""), e);
+            throw noFileSystem(uri, u.getScheme(), e);
         } catch (IOException | RuntimeException e) {
+            // a scheme that Hadoop's defaults name (fs.s3a.impl) but whose jar is absent: ClassNotFoundException inside
+            if (rootCauseIs(e, ClassNotFoundException.class)) throw noFileSystem(uri, u.getScheme(), e);
             throw unreachable(uri, e);
         }
         RemoteFolder f = new RemoteFolder(uri, fs, fs.makeQualified(new org.apache.hadoop.fs.Path(u)));
@@ -101,6 +102,16 @@ public final class RemoteFolder {
             throw unreachable(uri, e);
         }
         return f;
+    }
+
+    private static EnvironmentException noFileSystem(String uri, String scheme, Exception e) {
+        return new EnvironmentException(uri, null, "no Hadoop file system for " + scheme + ":// on the classpath"
+                + (scheme.equalsIgnoreCase("s3a") ? " (s3a needs hadoop-aws and the AWS SDK bundle, which are not bundled: see docs/cluster.md)" : ""), e);
+    }
+
+    private static boolean rootCauseIs(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) if (type.isInstance(c)) return true;
+        return false;
     }
 
     private static EnvironmentException unreachable(String uri, Throwable e) {
