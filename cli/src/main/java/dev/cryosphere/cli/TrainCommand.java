@@ -98,6 +98,8 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private int trainRemote(String cmd) {
         try (RemoteRun remote = RemoteRun.stage(out, resume, overwrite)) {
+            // the trainer's own lines name the local copy: say once which URI it stands for
+            System.err.println("train: training in the local copy " + remote.local() + ", uploaded to " + out + " after every epoch");
             Trainer.Result r = train(remote.local(), cmd, e -> remote.sync());
             remote.sync();
             System.out.printf(Locale.ROOT, "train: %d epoch(s) done, last loss %.5f, %.1f images/s -> %s%n",
