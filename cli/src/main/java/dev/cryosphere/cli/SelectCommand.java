@@ -2,6 +2,7 @@ package dev.cryosphere.cli;
 
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.util.InputException;
+import dev.cryosphere.core.util.RemoteFolder;
 import dev.cryosphere.evaluate.job.LatentFilter;
 import dev.cryosphere.evaluate.job.ParticleExport;
 import picocli.CommandLine.Command;
@@ -18,8 +19,9 @@ import java.util.concurrent.Callable;
                 + "so RELION can refine it directly.",
         footer = "Example: cryosphere select --latents eval/latents.csv --data /data/adk --where 'cluster == 3 and pc1 > 0' --out sel/open")
 public final class SelectCommand implements Callable<Integer> {
-    @Option(names = "--latents", required = true, paramLabel = "CSV", description = "EVAL/latents.csv of `cryosphere evaluate`.")
-    Path latents;
+    @Option(names = "--latents", required = true, paramLabel = "CSV", description = "EVAL/latents.csv of `cryosphere evaluate` "
+            + "(a path or a Hadoop URI: hdfs://, s3a://, file://).")
+    String latentsArg;
 
     @Option(names = "--where", required = true, paramLabel = "EXPR", description = "COLUMN OP NUMBER [and ...], OP one of < <= > >= == !=.")
     String where;
@@ -27,8 +29,9 @@ public final class SelectCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "D", description = "The dataset that was evaluated.")
     String data;
 
-    @Option(names = "--out", required = true, paramLabel = "BASE", description = "Output name without extension: writes BASE.star (and BASE.cs).")
-    Path out;
+    @Option(names = "--out", required = true, paramLabel = "BASE", description = "Output name without extension: writes "
+            + "BASE.star (and BASE.cs); a Hadoop URI writes them locally and uploads each beside and renames it once complete.")
+    String outArg;
 
     @Option(names = "--relion-project", paramLabel = "DIR",
             description = "Write image paths relative to this RELION project folder (where RELION runs); default: the "
@@ -43,6 +46,17 @@ public final class SelectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try (RemoteStaging staging = new RemoteStaging()) {
+            Path out = staging.outputBase(outArg, overwrite, ".star", ".cs");
+            Path latents = staging.inputFile(latentsArg, "clusters.csv");
+            select(latents, out);
+            staging.publish();
+            if (RemoteFolder.isRemote(outArg)) System.out.println("select: uploaded to " + outArg + ".star");
+        }
+        return 0;
+    }
+
+    private void select(Path latents, Path out) {
         LatentFilter filter = LatentFilter.parse(where);
         ParticleExport.requireOnePathChoice(relionProject, absolutePaths);
         ParticleExport export = ParticleExport.of(DatasetReader.open(data).info()).relativeTo(relionProject)
@@ -54,6 +68,5 @@ public final class SelectCommand implements Callable<Integer> {
         export.write(out, picked);
         System.out.println("select: " + picked.length + " particles -> " + star + (export.sourceIsCs() ? " (and .cs)" : "")
                 + "; " + export.pathNote());
-        return 0;
     }
 }

@@ -4,6 +4,7 @@ import dev.cryosphere.core.dataset.DatasetInfo;
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.format.AtomicModel;
 import dev.cryosphere.core.format.BoxFrame;
+import dev.cryosphere.core.util.RemoteFolder;
 import dev.cryosphere.trainer.run.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,8 +49,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "(the offset is kept in run.json).")
     Path map;
 
-    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder.")
-    Path out;
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run folder: a path, or a Hadoop URI "
+            + "(hdfs://namenode:8020/runs/r1, s3a://bucket/runs/r1, file:///...): trained on a local copy that is uploaded "
+            + "after every epoch, each checkpoint written beside and renamed (docs/cluster.md).")
+    String out;
 
     @Option(names = "--config", paramLabel = "YAML", description = "Training configuration (keys in docs/user-guide.md).")
     Path config;
@@ -78,20 +81,51 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String cmd = "cryosphere " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         if (structure != null && !resume && (epochs == null || epochs >= 1)) checkStructureInBox();
+        if (RemoteFolder.isRemote(out)) return trainRemote(cmd);
+        Path run = RemoteFolder.localPath(out);
         // RUN, its lock and its temporary sibling are created beside it: say so now if that cannot be
-        dev.cryosphere.core.util.AtomicOutput.requireWritableLocation(out);
-        AutoCloseable[] log = {null};
-        Trainer.Result r;
-        try {
-            // the libraries' log lines (INFO and up) go to RUN/logs/train.log once the run folder exists
-            r = Trainer.run(new Trainer.Options(data, structure, out, config, epochs, seed, resume, overwrite, cmd, master, map),
-                    folder -> log[0] = Logs.toFile(folder.resolve("logs").resolve("train.log")));
-        } finally {
-            if (log[0] != null) log[0].close();
-        }
+        dev.cryosphere.core.util.AtomicOutput.requireWritableLocation(run);
+        Trainer.Result r = train(run, cmd, e -> {});
         System.out.printf(Locale.ROOT, "train: %d epoch(s) done, last loss %.5f, %.1f images/s -> %s%n",
                 r.epochsDone(), r.lastLoss(), r.imagesPerSecond(), r.run());
         return 0;
+    }
+
+    /**
+     * RUN on a Hadoop file system: trained in a local copy, mirrored onto the store after every epoch and at the end
+     * ({@link RemoteRun}). A failure uploads nothing more: what is there is what the epochs before it uploaded, as after
+     * a JVM that died.
+     */
+    private int trainRemote(String cmd) {
+        try (RemoteRun remote = RemoteRun.stage(out, resume, overwrite)) {
+            // the trainer's own lines name the local copy: say once which URI it stands for
+            System.err.println("train: training in the local copy " + remote.local() + ", uploaded to " + out + " after every epoch");
+            Trainer.Result r = train(remote.local(), cmd, e -> remote.sync());
+            remote.sync();
+            System.out.printf(Locale.ROOT, "train: %d epoch(s) done, last loss %.5f, %.1f images/s -> %s%n",
+                    r.epochsDone(), r.lastLoss(), r.imagesPerSecond(), remote.uri());
+            return 0;
+        }
+    }
+
+    private Trainer.Result train(Path run, String cmd, Trainer.EpochListener onEpoch) {
+        AutoCloseable[] log = {null};
+        try {
+            // the libraries' log lines (INFO and up) go to RUN/logs/train.log once the run folder exists
+            return Trainer.run(new Trainer.Options(data, structure, run, config, epochs, seed, resume, overwrite, cmd, master, map),
+                    folder -> log[0] = Logs.toFile(folder.resolve("logs").resolve("train.log")), onEpoch);
+        } finally {
+            closeQuietly(log[0]);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A base structure partly outside the particles' box would be clipped from every image: refuse it up front. */
