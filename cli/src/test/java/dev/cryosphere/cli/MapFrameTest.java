@@ -13,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -47,18 +45,7 @@ class MapFrameTest {
         assertEquals(0, c.exitCode(), c.err());
         RelionTools.run(dir, "relion_image_handler", "--i", ours.toString(), "--o", "relion.mrc");
         map = dir.resolve("relion.mrc");
-        // the fitted model: every coordinate moved by +48 Å (PDB columns 31-54, as text)
-        List<String> out = new ArrayList<>();
-        for (String l : Files.readAllLines(base)) {
-            if (l.startsWith("ATOM") || l.startsWith("HETATM")) {
-                StringBuilder b = new StringBuilder(l.substring(0, 30));
-                for (int k = 0; k < 3; k++)
-                    b.append(String.format(Locale.ROOT, "%8.3f", Double.parseDouble(l.substring(30 + 8 * k, 38 + 8 * k).trim()) + SHIFT));
-                l = b.append(l.substring(54)).toString();
-            }
-            out.add(l);
-        }
-        moved = Files.write(dir.resolve("fitted.pdb"), out);
+        moved = FittedModel.moved(base, SHIFT, dir.resolve("fitted.pdb"));   // every coordinate +48 Å
     }
 
     /** gemmi's reading of an MRC header: origin (words 50-52), nxstart, voxel size. */

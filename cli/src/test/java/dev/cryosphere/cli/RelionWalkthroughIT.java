@@ -176,19 +176,9 @@ class RelionWalkthroughIT {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
-    /** base.pdb (box frame) moved by +(box/2)·apix on each axis: PDB columns 31-54 rewritten as text. */
+    /** base.pdb (box frame) moved by +(box/2)·apix on each axis. */
     private static Path fitted(Path base, Path out) throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (String l : Files.readAllLines(base)) {
-            if (l.startsWith("ATOM") || l.startsWith("HETATM")) {
-                StringBuilder b = new StringBuilder(l.substring(0, 30));
-                for (int k = 0; k < 3; k++)
-                    b.append(String.format(Locale.ROOT, "%8.3f", Double.parseDouble(l.substring(30 + 8 * k, 38 + 8 * k).trim()) + SHIFT));
-                l = b.append(l.substring(54)).toString();
-            }
-            lines.add(l);
-        }
-        return Files.write(out, lines);
+        return FittedModel.moved(base, SHIFT, out);
     }
 
     private double[] python(String script, Path... args) {
