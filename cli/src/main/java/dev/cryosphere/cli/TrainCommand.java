@@ -115,11 +115,12 @@ public final class TrainCommand implements Callable<Integer> {
             return Trainer.run(new Trainer.Options(data, structure, run, config, epochs, seed, resume, overwrite, cmd, master, map),
                     folder -> log[0] = Logs.toFile(folder.resolve("logs").resolve("train.log")), onEpoch);
         } finally {
-            closeQuietly(log[0]);
+            close(log[0]);
         }
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    /** Closes the log redirection; a failure to close it is not a checked exception of the command. */
+    private static void close(AutoCloseable c) {
         if (c == null) return;
         try {
             c.close();

@@ -41,14 +41,14 @@ final class AtomicModelReader {
 
     static AtomicModel read(Path file) {
         Format format = checkedFormat(file);
-        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : isOurCif(file);
+        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : scanCif(file);
         return coarseGrain(file, format, parseNonEmpty(file, format), coarseGrained);
     }
 
     /** Every atom of the residues {@link #read} keeps (the one-site files this project writes: those sites). */
     static AtomCloud readAtoms(Path file) {
         Format format = checkedFormat(file);
-        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : isOurCif(file);
+        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : scanCif(file);
         Structure structure = parseNonEmpty(file, format);
         AtomicModel model = coarseGrain(file, format, structure, coarseGrained);   // the same residues and errors as read()
         if (coarseGrained) return new AtomCloud(model.coordinates(), model.amplitudes());
@@ -143,15 +143,20 @@ final class AtomicModelReader {
     }
 
     /**
-     * mmCIF files written by {@link AtomicModelWriter} carry amplitudes in the B-factor column. The atom rows are
-     * checked here too (by line, see {@link CifAtomSite}), before the parser sees them.
+     * The mmCIF twin of {@link #scanPdb}: the atom rows are checked by line ({@link CifAtomSite}) before the parser
+     * sees them; true for a file written by {@link AtomicModelWriter} (amplitudes in the B-factor column).
      */
-    private static boolean isOurCif(Path file) {
+    private static boolean scanCif(Path file) {
         try {
             CifAtomSite.read(file).requireWellFormed(file);
         } catch (IOException e) {
             throw new InputException(file, null, "cannot be read: " + e.getMessage(), e);
         }
+        return isOurCif(file);
+    }
+
+    /** mmCIF files written by {@link AtomicModelWriter} carry amplitudes in the B-factor column. */
+    private static boolean isOurCif(Path file) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.ISO_8859_1))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.startsWith("data_")) return line.trim().equals(AtomicModelWriter.CIF_BLOCK);
