@@ -56,8 +56,11 @@ class TrainClusterIT {
         structure = tiny.structure();
         config = dir.resolve("tiny.yaml");
         // constant loss weights, so that "the loss falls" compares one objective across epochs (the default schedules
-        // ramp the KL weights up from 0, which can raise the total while every term falls)
+        // ramp the KL weights up from 0, which can raise the total while every term falls); no learning-rate schedule:
+        // the default warm-up (10,000 images) is 33 epochs of this set, so the GMM's steps would stay far below the
+        // sharing threshold and "every layer learns" would depend on when a residual happens to flush (CI failed so)
         TinyDataset.writeConfig(config, EPOCHS, """
+                scheduler: null
                 kl_latent: constant:1
                 kl_means: constant:1
                 kl_stds: constant:1
@@ -174,7 +177,7 @@ class TrainClusterIT {
     @Order(3)
     void aLearningRateScheduleFollowsTheDriversEpochOnEveryExecutor() throws Exception {
         Path scheduled = dir.resolve("scheduled.yaml");
-        Files.writeString(scheduled, Files.readString(config)
+        Files.writeString(scheduled, Files.readString(config).replace("scheduler: null\n", "")
                 + "scheduler: {milestones: [1], decay: 1.0e-9, groups: [segmentation]}\n");
         Path run = dir.resolve("scheduled-run");
         String log = trainCapturingStderr(run, scheduled, null);
