@@ -91,6 +91,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "ND4J native threads (0 = leave ND4J's default / OMP_NUM_THREADS).")
     int threads = 0;
 
+    @Option(names = "--replicas", description = "Synthetic mode: split each batch across this many replicas of the model, one thread each (train's `threads`).")
+    int replicas = 1;
+
     @Option(names = "--probe", description = "Also time the per-epoch loss probe once.")
     boolean probe;
 
@@ -151,7 +154,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         int total = warmup + steps;
         double[] stepSec = new double[steps], buildSec = new double[steps], cpuSec = new double[steps];
         double lastScore = Double.NaN;
-        dev.cryosphere.trainer.run.StepGuard guard = new dev.cryosphere.trainer.run.StepGuard();   // as train's loop
+        dev.cryosphere.trainer.run.StepGuard guard = new dev.cryosphere.trainer.run.StepGuard(   // as train's loop
+                replicas > 1 ? new dev.cryosphere.trainer.run.SplitBatchStep(graph, replicas) : null);
         for (int s = 0; s < total; s++) {
             long c0 = cpuNanos();
             long t0 = System.nanoTime();

@@ -210,6 +210,7 @@ class TrainSafetyTest {
                 {"segments: 5000\n", "key 'segments'", "at most one segment per residue"},
                 {"l2: -1\n", "key 'l2'", "0 or more"},
                 {"checkpoint_every: 0\n", "key 'checkpoint_every'", "at least 1"},
+                {"threads: 0\n", "key 'threads'", "at least 1"},
                 {"", "empty", "{}"},
                 {"# nothing but a comment\n", "empty", "{}"},
         };
@@ -233,10 +234,12 @@ class TrainSafetyTest {
         assertEquals(0, train(run, one).exitCode());
         Map<String, String> before = snapshot(run);
         Path changed = Files.writeString(dir.resolve("changed.yaml"), Files.readString(one)
-                .replace("lr_networks: 1.0e-3", "lr_networks: 2.0e-3").replace("segments: 3", "segments: 4"));
+                .replace("lr_networks: 1.0e-3", "lr_networks: 2.0e-3").replace("segments: 3", "segments: 4") + "\nthreads: 2\n");
         Cli c = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume", "--config", changed.toString(),
                 "--epochs", "2");
-        assertOneErrorLine(c, 2, "changed.yaml", "lr_networks", "segments", "the run's 0.001, here 0.002", "3 segments");
+        // threads: a batch of 16 trains on one (at least 64 images per thread), recorded in run.json and kept on resume
+        assertOneErrorLine(c, 2, "changed.yaml", "lr_networks", "segments", "the run's 0.001, here 0.002", "3 segments",
+                "threads: the run's 1, here 2");
         assertEquals(before, snapshot(run));
 
         c = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume", "--structure",

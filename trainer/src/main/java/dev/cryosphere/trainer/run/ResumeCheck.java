@@ -28,7 +28,7 @@ final class ResumeCheck {
     private static final Set<String> NOT_COMPARED = Set.of("box", "apix", "fStd", "epochs");
 
     static void requireSameSettings(Trainer.Options o, RunLayout run, ModelConfig recorded, RunConfig given, int checkpointEvery,
-                                    long images) {
+                                    int threads, long images) {
         List<String> keys = new ArrayList<>(), diffs = new ArrayList<>();
         AtomicModel base = null;
         Path copy = run.baseStructure().orElse(null);
@@ -70,6 +70,11 @@ final class ResumeCheck {
             if (given.checkpointEvery != null && given.checkpointEvery != checkpointEvery) {
                 keys.add("checkpoint_every");
                 diffs.add("checkpoint_every: the run's " + checkpointEvery + ", here " + given.checkpointEvery);
+            }
+            // the thread count sets the summation order of each step's gradient: a resumed run keeps the run's
+            if (given.threads != null && given.threads != threads) {
+                keys.add("threads");
+                diffs.add("threads: the run's " + threads + ", here " + given.threads);
             }
         } else if (o.seed() != null && o.seed() != recorded.seed()) {
             keys.add("--seed");

@@ -65,6 +65,8 @@ import java.util.List;
  * kl_stds: constant:0         # [linear]  is nearly a point estimate, and the prior's pull towards the uniform
  * kl_proportions: constant:0  # [cyclical:5:0.5]  start held the boundaries there)
  * checkpoint_every: 1         # epochs between checkpoints (the last epoch is always saved)
+ * threads: 2                  # one JVM (no --master): each batch is split across this many replicas of the model, one
+ *                             #   thread each, one optimiser step [the cores, at most one per 64 images of a batch]
  * segmentation_start:         # GMM start values: the uniform start (below) with these keys replaced; each key one
  *   means_stds: 0.01          #   number per segment (all parts, in residue order) or one number for every segment.
  *   stds_stds: 0.01           #   Uniform, per part of n residues and K segments: means_means = first + n/K·(i + ½),
@@ -120,6 +122,8 @@ public final class RunConfig {
     public String klStds = "constant:0";
     public String klProportions = "constant:0";
     public Integer checkpointEvery = 1;
+    /** Threads of single-JVM training ({@link SplitBatchStep}); null = {@link SplitBatchStep#auto}. */
+    public Integer threads;
     @JsonMerge public GmmSpec segmentationStart = GmmSpec.startStds(0.01);   // a file's keys replace the preset's one by one
     @JsonMerge public GmmSpec segmentationPrior;
     public SparkSettings spark = new SparkSettings();
@@ -330,6 +334,7 @@ public final class RunConfig {
         atLeastOne(batchSize, "batch_size", source);
         required(epochs, "epochs", source);
         atLeastOne(checkpointEvery, "checkpoint_every", source);
+        if (threads != null) atLeastOne(threads, "threads", source);
         required(seed, "seed", source);
         layers(encoderHidden, "encoder_hidden", source);
         layers(decoderHidden, "decoder_hidden", source);
@@ -495,4 +500,7 @@ public final class RunConfig {
     }
 
     public int checkpointEvery() { return checkpointEvery == null || checkpointEvery < 1 ? 1 : checkpointEvery; }
+
+    /** The threads of single-JVM training on a machine with {@code cores} cores: {@code threads}, or the automatic choice. */
+    public int threads(int cores) { return threads != null ? threads : SplitBatchStep.auto(batchSize, cores); }
 }

@@ -15,6 +15,17 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  */
 public final class StepGuard implements AutoCloseable {
     private INDArray params, updater;
+    private final SplitBatchStep split;
+
+    /** The guard of {@code graph.fit} on one thread. */
+    public StepGuard() {
+        this(null);
+    }
+
+    /** The guard of a step split across threads ({@link SplitBatchStep}; null = {@code graph.fit} on this thread). */
+    public StepGuard(SplitBatchStep split) {
+        this.split = split;
+    }
 
     /** One step with the guard: the score, or NaN after restoring the pre-step parameters and optimiser state. */
     public double fit(ComputationGraph graph, org.nd4j.linalg.dataset.MultiDataSet mds) {
@@ -22,8 +33,13 @@ public final class StepGuard implements AutoCloseable {
         params = copyInto(params, p);
         INDArray state = graph.getUpdater().getStateViewArray();
         updater = state == null ? null : copyInto(updater, state);
-        graph.fit(mds);
-        double score = graph.score();
+        double score;
+        if (split == null) {
+            graph.fit(mds);
+            score = graph.score();
+        } else {
+            score = split.fit(mds);
+        }
         if (Double.isFinite(score) && Double.isFinite(graph.params().sumNumber().doubleValue())) return score;
         graph.params().assign(params);
         if (updater != null) graph.getUpdater().getStateViewArray().assign(updater);
@@ -63,5 +79,6 @@ public final class StepGuard implements AutoCloseable {
         if (params != null && params.closeable()) params.close();
         if (updater != null && updater.closeable()) updater.close();
         params = updater = null;
+        if (split != null) split.close();
     }
 }

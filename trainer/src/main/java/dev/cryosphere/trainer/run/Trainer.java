@@ -80,7 +80,9 @@ public final class Trainer {
     private String master;
     private SparkSettings sparkSettings;
     /** The NaN guard's copies, reused at every step (allocating them per step grew RSS ~1 GiB per epoch, issue 20). */
-    private final StepGuard guard = new StepGuard();
+    private StepGuard guard = new StepGuard();
+    /** Threads of single-JVM training ({@link SplitBatchStep}). */
+    private int threads = 1;
 
     private Trainer(ComputationGraph graph, ModelConfig config, RunLayout layout, DatasetReader data, TrainState state,
                     int checkpointEvery) {
@@ -109,6 +111,12 @@ public final class Trainer {
     /** The run completed: an unfinished replacement is swapped onto RUN ({@link RunOutput#completed()}). */
     private void completed() {
         if (output != null) layout = output.completed();
+    }
+
+    /** Single-JVM training splits each batch across this many threads ({@link SplitBatchStep}); not used on Spark. */
+    private Trainer onThreads(int threads) {
+        this.threads = Math.max(1, threads);
+        return this;
     }
 
     private Trainer distributed(String master, SparkSettings settings) {
@@ -224,7 +232,7 @@ public final class Trainer {
         ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
         TrainState state = new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0);
         return new Trainer(graph, config, layout, data, state, rc.checkpointEvery()).distributed(o.master(), rc.spark)
-                .writingTo(out[0]).train();
+                .onThreads(rc.threads(cores())).writingTo(out[0]).train();
     }
 
     /** Resumes the run in {@code folder}: RUN itself, or an unfinished run of RUN kept in its temporary folder. */
@@ -237,8 +245,9 @@ public final class Trainer {
             throw new InputException(o.data(), "_dataset.json", "box " + info.box() + " at " + info.pixelSize()
                     + " Å/px does not match the run's " + config.box() + " at " + config.apix() + " Å/px");
         int every = readCheckpointEvery(layout);
+        int threads = readThreads(layout);
         RunConfig given = o.configFile() != null ? RunConfig.read(o.configFile()) : null;
-        ResumeCheck.requireSameSettings(o, layout, config, given, every, data.count());
+        ResumeCheck.requireSameSettings(o, layout, config, given, every, threads, data.count());
         var latest = layout.latestCheckpoint();
         if (o.epochs() != null && latest.isPresent() && o.epochs() < latest.get())
             throw new InputException(null, "--epochs", o.epochs() + " is fewer than the " + latest.get()
@@ -267,14 +276,15 @@ public final class Trainer {
             ComputationGraph graph = CryoSphereGraph.create(CryoSphereGraph.configuration(config, BaseStructure.of(base)));
             Files.writeString(layout.metrics(), Metrics.header(config));
             return new Trainer(graph, config, layout, data, new TrainState(-1, config.epochs(), config.seed(), 0, 0, 0), every)
-                    .distributed(o.master(), spark).writingTo(out[0]).train();
+                    .distributed(o.master(), spark).onThreads(threads).writingTo(out[0]).train();
         }
         int epoch = latest.get();
         ComputationGraph graph = resumedGraph;
         TrainState state = Checkpoints.loadState(layout, epoch);
         Metrics.truncateAfter(layout.metrics(), state.epoch());
         System.err.printf(Locale.ROOT, "train: resuming %s after epoch %d%n", layout.root(), epoch);
-        return new Trainer(graph, config, layout, data, state, every).distributed(o.master(), spark).writingTo(out[0]).train();
+        return new Trainer(graph, config, layout, data, state, every).distributed(o.master(), spark).onThreads(threads)
+                .writingTo(out[0]).train();
     }
 
     private Result train() {
@@ -289,6 +299,13 @@ public final class Trainer {
 
     private Result trainHere() {
         int batch = config.batchSize();
+        if (threads > 1) {
+            guard = new StepGuard(new SplitBatchStep(graph, threads));
+            // each replica's ops on their share of the cores (the launcher sets OMP_NUM_THREADS=1 on 2 cores)
+            if (System.getenv("OMP_NUM_THREADS") == null) org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(Math.max(1, cores() / threads));
+            System.err.printf(Locale.ROOT, "train: %d threads, each batch of %d split across %d replicas of the model%n",
+                    threads, batch, threads);
+        }
         long perEpoch = data.count() / batch;
         if (perEpoch == 0)
             throw new InputException(data.uri(), "count", "the dataset has " + data.count() + " images, fewer than one batch of " + batch);
@@ -476,6 +493,7 @@ public final class Trainer {
         m.put("preset", rc.preset);
         m.put("seed", rc.seed);
         m.put("checkpoint_every", rc.checkpointEvery());
+        m.put("threads", rc.threads(cores()));
         m.put("spark", rc.spark);
         m.put("command_line", o.commandLine());
         m.put("software", "cryosphere-spark " + String.valueOf(Trainer.class.getPackage().getImplementationVersion()));
@@ -487,6 +505,21 @@ public final class Trainer {
         if (!Files.exists(layout.runJson())) return new SparkSettings();
         var node = new ObjectMapper().readTree(layout.runJson().toFile()).get("spark");
         return node == null || node.isNull() ? new SparkSettings() : new ObjectMapper().treeToValue(node, SparkSettings.class);
+    }
+
+    /** The cores this JVM may use (a container's or a cgroup's limit included). */
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The run's threads, as recorded: a resumed run keeps them, so that it computes the very steps the uninterrupted
+     * run would (runs recorded before the key trained on 1).
+     */
+    private static int readThreads(RunLayout layout) throws IOException {
+        if (!Files.exists(layout.runJson())) return 1;
+        var node = new ObjectMapper().readTree(layout.runJson().toFile()).get("threads");
+        return node == null ? 1 : Math.max(1, node.asInt());
     }
 
     private static int readCheckpointEvery(RunLayout layout) throws IOException {
