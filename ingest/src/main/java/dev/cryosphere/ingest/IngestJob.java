@@ -466,7 +466,7 @@ public final class IngestJob {
     private static List<PartTask.Result> runTasks(JavaSparkContext jsc, List<PartTask> tasks, PartTask.Settings settings,
                                                   Progress progress) {
         LongAccumulator images = jsc.sc().longAccumulator("cryosphere.ingest.images");
-        ProgressListener listener = new ProgressListener(images.id(), progress);
+        dev.cryosphere.spark.ProgressListener listener = new dev.cryosphere.spark.ProgressListener(images.id(), progress);
         jsc.sc().addSparkListener(listener);
         jsc.setJobDescription("cryosphere ingest: " + tasks.size() + " part(s)");
         try {

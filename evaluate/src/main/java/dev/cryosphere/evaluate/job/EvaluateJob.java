@@ -53,10 +53,24 @@ public final class EvaluateJob {
             Broadcast<ParticleTask> b = jsc.broadcast(task);
 
             long t0 = System.nanoTime();
+            // a progress line with rate and ETA while the particles are measured (each task counts its slice when done)
+            org.apache.spark.util.LongAccumulator measured = jsc.sc().longAccumulator("cryosphere.evaluate.particles");
+            dev.cryosphere.spark.ProgressListener listener = new dev.cryosphere.spark.ProgressListener(measured.id(),
+                    new dev.cryosphere.core.util.Progress("evaluate", "particles", in.data().count()));
+            jsc.sc().addSparkListener(listener);
             JavaRDD<ParticleResult> rdd = jsc.parallelize(slices, slices.size())
-                    .flatMap(s -> b.value().apply(s).iterator())
+                    .flatMap(s -> {
+                        List<ParticleResult> r = b.value().apply(s);
+                        measured.add(r.size());
+                        return r.iterator();
+                    })
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            List<ParticleResult> rows = new ArrayList<>(rdd.map(ParticleResult::light).collect());
+            List<ParticleResult> rows;
+            try {
+                rows = new ArrayList<>(rdd.map(ParticleResult::light).collect());
+            } finally {
+                jsc.sc().removeSparkListener(listener);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             rows.sort(Comparator.comparingLong(ParticleResult::index));
             double[] meanFsc = in.truth() == null ? null : meanCurve(rdd);

@@ -1,4 +1,4 @@
-package dev.cryosphere.ingest;
+package dev.cryosphere.spark;
 
 import dev.cryosphere.core.util.Progress;
 import org.apache.spark.scheduler.AccumulableInfo;
@@ -13,16 +13,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Driver-side progress of a job whose tasks count images in a long accumulator: finished tasks report their final
- * value, running tasks their current one with each executor heartbeat (spark.executor.heartbeatInterval).
+ * Driver-side progress of a job whose tasks count their items (images, particles) in a long accumulator: finished
+ * tasks report their final value, running tasks their current one with each executor heartbeat
+ * (spark.executor.heartbeatInterval). Used by ingest and evaluate.
  */
-final class ProgressListener extends SparkListener {
+public final class ProgressListener extends SparkListener {
     private final long accumulatorId;
     private final Progress progress;
     private final Map<Long, Long> running = new ConcurrentHashMap<>();
     private long finished;
 
-    ProgressListener(long accumulatorId, Progress progress) {
+    public ProgressListener(long accumulatorId, Progress progress) {
         this.accumulatorId = accumulatorId;
         this.progress = progress;
     }
