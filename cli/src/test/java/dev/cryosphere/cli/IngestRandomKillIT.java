@@ -28,15 +28,17 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@code kill -9} of {@code ingest} at 7 random moments (seeded), each a random delay into one phase of its run, the
- * phase's length taken from an uninterrupted run: before it writes (JVM and Spark start-up, validation; 2 kills),
- * while the executors write the parts into the hidden temporary folder (2), near the end (the last two parts,
- * {@code _dataset.json}, the rename onto OUT, shut-down; 2) and after the rename (shut-down; 1). After each kill OUT is either absent or the
- * complete dataset of an uninterrupted run (never a half-written one); the same command (with {@code --overwrite} when
- * OUT is there) then exits 0 and writes exactly the uninterrupted run's dataset, and nothing but OUT is left beside
- * it. "The same dataset" is checked twice: row by row through the project's reader against the uninterrupted run, and
- * with parquet-hadoop's generic reader over the part files on disk against the simulated MRC stack read by hand
- * (every image bit for bit, every particle once, in order). Fixed kill points are in IngestKillTest.
+ * {@code kill -9} of {@code ingest} at 6 random moments (seeded) in the phases of its run, each a random delay after
+ * an event the test sees, up to what follows that event in an uninterrupted run: before it writes (JVM and Spark
+ * start-up, validation: after the start; 2 kills), while the executors write the parts into the hidden temporary
+ * folder (after a random number of finished parts; 2), near the end (after all but the last two parts: the last parts,
+ * {@code _dataset.json}, the rename onto OUT, shut-down; 1) and after the rename (shut-down; 1). After each kill OUT is
+ * either absent or the complete dataset of an uninterrupted run (never a half-written one); the same command (with
+ * {@code --overwrite} when OUT is there) then exits 0 and writes exactly the uninterrupted run's dataset, and nothing
+ * but OUT is left beside it. "The same dataset" is checked twice: row by row through the project's reader against the
+ * uninterrupted run, and with parquet-hadoop's generic reader over the part files on disk against the simulated MRC
+ * stack read by hand (every image bit for bit, every particle once, in order). Fixed kill points are in
+ * IngestKillTest.
  */
 class IngestRandomKillIT {
     @TempDir
@@ -91,27 +93,29 @@ class IngestRandomKillIT {
 
         Random random = new Random(SEED);
         Phase[] phases = {Phase.BEFORE_WRITING, Phase.BEFORE_WRITING, Phase.WRITING, Phase.WRITING,
-                Phase.NEAR_THE_END, Phase.NEAR_THE_END, Phase.AFTER_THE_RENAME};
+                Phase.NEAR_THE_END, Phase.AFTER_THE_RENAME};
         List<String> moments = new ArrayList<>();
         int sawTemp = 0;
         for (int i = 0; i < phases.length; i++) {
             Path out = dir.resolve("killed-" + i);
             Phase phase = phases[i];
-            // a random delay after the start of the phase, up to the phase's length in the uninterrupted run
+            // a random moment in the phase: a random delay after an event the test sees (the start; while writing,
+            // the k-th finished part, k random), up to what follows it in the uninterrupted run (a load that slows or
+            // speeds one run does not move the kill out of its phase)
+            int k = phase == Phase.WRITING ? random.nextInt(parts - 2) : phase == Phase.NEAR_THE_END ? parts - 2 : 0;
             long phaseMs = switch (phase) {
                 case BEFORE_WRITING -> tempMs;
-                case WRITING -> outMs - tempMs;
+                case WRITING -> (nearEndMs - tempMs) * 2 / (parts - 2);   // one part per executor
                 case NEAR_THE_END -> wallMs - nearEndMs;
                 case AFTER_THE_RENAME -> wallMs - outMs;
             };
             long delay = (long) (random.nextDouble() * phaseMs);
-            final int doneParts = parts - 2;
             long k0 = System.nanoTime();
             p = start(args, out);
             boolean inPhase = switch (phase) {
                 case BEFORE_WRITING -> true;
-                case WRITING -> waitFor(p, () -> !temps(out).isEmpty() || Files.exists(out));
-                case NEAR_THE_END -> waitFor(p, () -> finishedParts(out) >= doneParts || Files.exists(out));
+                case WRITING, NEAR_THE_END -> waitFor(p, () -> (!temps(out).isEmpty() && finishedParts(out) >= k)
+                        || Files.exists(out));
                 case AFTER_THE_RENAME -> waitFor(p, () -> Files.exists(out));
             };
             long phaseAt = (System.nanoTime() - k0) / 1_000_000;
@@ -122,7 +126,12 @@ class IngestRandomKillIT {
             List<Path> temps = temps(out);
             boolean complete = Files.exists(out);
             if (!temps.isEmpty()) sawTemp++;
-            String when = String.format("kill %d (%s, %d ms into it, %d ms after start%s): %s", i, phase, delay, killAt,
+            String when = String.format("kill %d (%s, %d ms after %s, %d ms after start%s): %s", i, phase, delay,
+                    switch (phase) {
+                        case BEFORE_WRITING -> "the start";
+                        case WRITING, NEAR_THE_END -> k + " finished parts";
+                        case AFTER_THE_RENAME -> "OUT appeared";
+                    }, killAt,
                     inPhase ? "" : ", the run ended before the phase was seen",
                     finished ? "the run had finished (exit " + p.exitValue() + ")"
                             : complete ? "OUT present" : temps.isEmpty() ? "no OUT, no temporary folder"
