@@ -74,15 +74,10 @@ class RandomKillIT {
         System.out.println("RandomKillIT: kills at " + moments + " of a " + wallMs + " ms run");
     }
 
-    private Process start(List<String> args, Path run) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(Files.readAllLines(Path.of(System.getProperty("cryosphere.root"), "bin", "jvm17.opts")).stream()
-                .filter(s -> !s.isBlank()).toList());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CryosphereCommand.class.getName()));
-        cmd.addAll(args);
-        cmd.addAll(List.of("--out", run.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(run.resolveSibling(run.getFileName() + ".log").toFile()).start();
+    private static Process start(List<String> args, Path run) throws Exception {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--out", run.toString()));
+        return ChildJvm.start(all, run.resolveSibling(run.getFileName() + ".log"));
     }
 
     private static INDArray finalParams(Path run) {

@@ -89,6 +89,7 @@ public final class IngestJob {
         Configuration conf = jsc.hadoopConfiguration();
         Path out = Files2.hadoopPath(o.out);
         FileSystem fs = fileSystem(out, conf);
+        restoreInterruptedReplacement(fs, out);
         boolean exists = exists(fs, out);
         if (exists && !o.overwrite && !o.incremental)
             throw new InputException(o.out, null, "already exists (use --overwrite to replace it, or --incremental)");
@@ -551,6 +552,50 @@ public final class IngestJob {
             throw new IOException("cannot rename " + temp + " to " + out);
         }
         if (old != null) fs.delete(old, true);
+    }
+
+    /**
+     * A replacement killed between the two renames of {@link #commit} leaves no OUT and the old dataset, whole, as
+     * {@code .OUT.old-<uuid>}: it is put back before anything else, so that a killed {@code --overwrite} leaves the old
+     * output, as any other failure does (the removal of stale leftovers after the next successful run would otherwise
+     * delete it). Only a complete one: a kill while deleting the old folder after a successful swap leaves part of it,
+     * which stays a leftover.
+     */
+    private void restoreInterruptedReplacement(FileSystem fs, Path out) {
+        Path parent = out.getParent();
+        if (parent == null) return;
+        try {
+            if (fs.exists(out) || !fs.exists(parent)) return;
+            String prefix = "." + out.getName() + ".old-";
+            FileStatus newest = null;
+            for (FileStatus st : fs.listStatus(parent))
+                if (st.isDirectory() && st.getPath().getName().startsWith(prefix) && isComplete(fs, st.getPath())
+                        && (newest == null || st.getModificationTime() > newest.getModificationTime())) newest = st;
+            if (newest == null) return;
+            if (!fs.rename(newest.getPath(), out)) {
+                LOG.warn("cannot put {} back as {}", newest.getPath(), out);
+                return;
+            }
+            log.println("ingest: " + out + " put back from " + newest.getPath().getName() + " (an earlier replacement "
+                    + "was interrupted after moving it aside)");
+        } catch (IOException e) {
+            LOG.warn("cannot look for an interrupted replacement of {}: {}", out, e.toString());
+        }
+    }
+
+    /** _dataset.json readable and every part it lists there, at its recorded size. */
+    private static boolean isComplete(FileSystem fs, Path dataset) {
+        DatasetInfo info = readInfo(fs, dataset);
+        if (info == null || info.parts() == null) return false;
+        try {
+            for (DatasetInfo.Part p : info.parts()) {
+                Path f = new Path(dataset, p.file());
+                if (!fs.exists(f) || fs.getFileStatus(f).getLen() != p.bytes()) return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Leftovers of killed runs (temporary siblings older than this run) go once a run succeeds. */

@@ -1,6 +1,7 @@
 package dev.cryosphere.ingest;
 
 import dev.cryosphere.core.dataset.DatasetReader;
+import dev.cryosphere.core.util.InputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,12 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Acceptance 3: a run killed in the middle leaves no OUT; a rerun succeeds (and clears the leftovers). */
@@ -63,6 +69,71 @@ class IngestKillTest {
         assertEquals(200, DatasetReader.open(out).count());
         assertEquals(List.of(), leftovers());
         IngestRoundTripTest.assertSameAsCore(dev.cryosphere.core.format.ParticleSet.read(star), out, 1.0f);
+    }
+
+    /**
+     * The one moment of an {@code --overwrite} without any OUT: killed between the two renames of the swap (the old OUT
+     * moved aside as {@code .out.old-<uuid>}, the new one complete in {@code .out.tmp-<uuid>}). The next ingest puts
+     * the old one back first: a plain ingest is then refused with OUT byte-identical to the old one (before, it wrote
+     * a new OUT and deleted the old as a stale leftover), and the repeated {@code --overwrite} replaces it, leaving
+     * nothing beside. A partly deleted {@code .out.old-} (a kill while removing it after a swap) is not put back.
+     */
+    @Test
+    void aReplacementKilledBetweenItsRenamesGetsTheOldOutputBack() throws Exception {
+        TestSets.stack(tmp.resolve("a.mrcs"), 20, 16, 1, null);
+        Path star = TestSets.star(tmp.resolve("p.star"), List.of(new TestSets.Group(1, 1.5, 16)), true,
+                TestSets.refs("a.mrcs", 20, 1));
+        Path out = tmp.resolve("out");
+        IngestOptions o = IngestOptions.of(star.toString(), out.toString());
+        o.master = "local[2]";
+        IngestJob.run(o);
+        Map<String, String> old = snapshot(out);
+        IngestOptions replacement = IngestOptions.of(star.toString(), tmp.resolve("new").toString());
+        replacement.master = "local[2]";
+        replacement.invert = true;
+        IngestJob.run(replacement);
+        // what the kill leaves
+        Files.move(out, tmp.resolve(".out.old-" + UUID.randomUUID()));
+        Files.move(tmp.resolve("new"), tmp.resolve(".out.tmp-" + UUID.randomUUID()));
+
+        InputException e = assertThrows(InputException.class, () -> IngestJob.run(o));
+        assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+        assertEquals(old, snapshot(out), "the old OUT is back, byte-identical");
+        assertEquals(1, leftovers().size(), "only the killed run's temporary folder is left: " + hidden());
+        assertEquals(1, hidden().size(), "no .out.old- left: " + hidden());
+
+        o.overwrite = true;
+        o.invert = true;
+        IngestJob.run(o);
+        assertTrue(DatasetReader.open(out).info().inverted());
+        assertEquals(20, DatasetReader.open(out).count());
+        assertEquals(List.of(), hidden());
+
+        // a partly deleted old folder is a leftover, not an OUT
+        Path partial = tmp.resolve(".out.old-" + UUID.randomUUID());
+        Files.move(out, partial);
+        Files.delete(partial.resolve("part-00000.parquet"));
+        o.overwrite = false;
+        o.invert = false;
+        IngestJob.run(o);
+        assertFalse(DatasetReader.open(out).info().inverted(), "a new OUT, not the partial old one");
+        assertEquals(List.of(), hidden(), "the partial old folder is removed as a stale leftover");
+    }
+
+    /** Every file of a dataset folder (the .crc files too) and its content. */
+    private static Map<String, String> snapshot(Path dir) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : s.toList()) m.put(f.getFileName().toString(), Base64.getEncoder().encodeToString(Files.readAllBytes(f)));
+        }
+        return m;
+    }
+
+    /** Hidden siblings of OUT ({@code .out.tmp-…}, {@code .out.old-…}). */
+    private List<String> hidden() throws Exception {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".out.")).sorted().toList();
+        }
     }
 
     private boolean attemptFileExists() throws Exception {
