@@ -81,10 +81,21 @@ public final class CryoBenchFsc {
     public static Curve compute(float[] a, float[] b, int n, double pixelSize, float[] mask) {
         if (a.length != n * n * n || b.length != n * n * n)
             throw new IllegalArgumentException("maps must have " + n + "³ values, got " + a.length + " and " + b.length);
-        if (mask != null && mask.length != a.length)
-            throw new IllegalArgumentException("mask has " + mask.length + " values, maps have " + a.length);
-        double[] fa = Fft.forward3d(masked(a, mask), n);
-        double[] fb = Fft.forward3d(masked(b, mask), n);
+        return compare(spectrum(a, n, mask), spectrum(b, n, mask), n, pixelSize);
+    }
+
+    /** The centred transform of an n³ map multiplied by {@code mask} (null: none), for {@link #compare}. */
+    public static double[] spectrum(float[] map, int n, float[] mask) {
+        if (map.length != n * n * n) throw new IllegalArgumentException("map must have " + n + "³ values, got " + map.length);
+        if (mask != null && mask.length != map.length)
+            throw new IllegalArgumentException("mask has " + mask.length + " values, the map " + map.length);
+        return Fft.forward3d(masked(map, mask), n);
+    }
+
+    /** The curve of two spectra made by {@link #spectrum} (so that a true map is transformed once for many comparisons). */
+    public static Curve compare(double[] fa, double[] fb, int n, double pixelSize) {
+        if (fa.length != 2 * n * n * n || fb.length != fa.length)
+            throw new IllegalArgumentException("spectra must have 2·" + n + "³ values");
         int points = n / 2;
         double[] num = new double[points], da = new double[points], db = new double[points];
         int c = Fft.centre(n);
