@@ -41,7 +41,12 @@ public final class Benchmark {
             "segment_separation", "distance_spearman", "latent_r2", "latent_r2_2", "segment_separation_2",
             "truth_particles", "res_0.5_median_A", "res_0.143_median_A", "auc_mean", "base_res_0.143_median_A",
             "base_auc_mean", "rmsd_median_A", "base_rmsd_median_A", "train_images_per_s", "final_loss", "simulate_s",
-            "ingest_s", "train_s", "evaluate_s", "wall_s");
+            "ingest_s", "train_s", "evaluate_s", "wall_s",
+            // CryoBench's metrics (CryoBenchScoring; docs/user-guide.md, "CryoBench metrics")
+            "cb_images", "cb_auc_mean", "cb_auc_masked_mean", "cb_res_0.5_median_A", "cb_res_0.143_median_A",
+            "cb_res_0.5_masked_median_A", "cb_res_0.143_masked_median_A", "cb_conformations", "cb_conf_auc_mean",
+            "cb_conf_auc_masked_mean", "cb_conf_res_0.143_median_A", "cb_conf_res_0.143_masked_median_A",
+            "neighb_sim_1pct", "neighb_sim_10pct");
 
     /** One entry's outcome. */
     static final class Row {

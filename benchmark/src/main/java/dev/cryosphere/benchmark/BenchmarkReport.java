@@ -34,6 +34,16 @@ final class BenchmarkReport {
         }
         v.add(s == null ? "" : f(s.loss(), 5));
         v.addAll(List.of(f(r.simulate, 2), f(r.ingest, 2), f(r.train, 2), f(r.evaluate, 2), f(r.wall, 2)));
+        CryoBenchScoring.Result c = s == null ? null : s.cryobench();
+        if (c == null) {
+            for (int i = 0; i < 14; i++) v.add("");
+        } else {
+            v.addAll(List.of(c.images() == 0 ? "" : String.valueOf(c.images()), f(c.auc(), 5), f(c.aucMasked(), 5),
+                    f(c.res05(), 3), f(c.res0143(), 3), f(c.res05Masked(), 3), f(c.res0143Masked(), 3),
+                    c.conformations() == 0 ? "" : String.valueOf(c.conformations()), f(c.confAuc(), 5),
+                    f(c.confAucMasked(), 5), f(c.confRes0143(), 3), f(c.confRes0143Masked(), 3), f(c.neighbourSmall(), 4),
+                    f(c.neighbourLarge(), 4)));
+        }
         return v;
     }
 
@@ -88,6 +98,14 @@ final class BenchmarkReport {
         h.figure(Svg.barChart("FSC against the true maps: AUC (mean)", "AUC", names, List.of(
                 series("model", rows, s -> s.auc()), series("base structure", rows, s -> s.baseAuc()))),
                 "Area under the per-particle FSC curve (cycles/pixel, 0…0.5), as CryoBench.");
+        h.figure(Svg.barChart("CryoBench FSC AUC (|FSC|, per image, mean)", "AUC", names, List.of(
+                cbSeries("no mask", rows, CryoBenchScoring.Result::auc),
+                cbSeries("soft mask from the truth", rows, CryoBenchScoring.Result::aucMasked),
+                cbSeries("per conformation, no mask", rows, CryoBenchScoring.Result::confAuc),
+                cbSeries("per conformation, masked", rows, CryoBenchScoring.Result::confAucMasked))),
+                "CryoBench's convention (get_fsc_curve shells, area under |FSC| over 0…(N/2−1)/N cycles/pixel; identical maps "
+                        + "score (N/2−1)/N); each entry's cryobench/ folder has the per-image table, the per-conformation "
+                        + "curves and the mask.");
         h.figure(Svg.barChart("Resolution at FSC 0.143 (median)", "Å", names, List.of(
                 series("model", rows, s -> s.res0143()), series("base structure", rows, s -> s.baseRes0143()))),
                 "Lower is better.");
@@ -121,6 +139,11 @@ final class BenchmarkReport {
 
     private static Svg.Series series(String name, List<Benchmark.Row> rows, ToDoubleFunction<BenchmarkTruth.Scores> f) {
         return new Svg.Series(name, null, rows.stream().mapToDouble(r -> r.scores == null ? Double.NaN : f.applyAsDouble(r.scores)).toArray());
+    }
+
+    private static Svg.Series cbSeries(String name, List<Benchmark.Row> rows, ToDoubleFunction<CryoBenchScoring.Result> f) {
+        return new Svg.Series(name, null, rows.stream().mapToDouble(r -> r.scores == null || r.scores.cryobench() == null
+                ? Double.NaN : f.applyAsDouble(r.scores.cryobench())).toArray());
     }
 
     /** A few columns per entry, printed at the end. */

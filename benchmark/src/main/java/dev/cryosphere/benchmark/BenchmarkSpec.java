@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  *     master: local[2]               # Spark master of ingest, training and evaluate (spark://host:7077, yarn, ...)
  *     train_master: jvm              # default: master; jvm = train in one JVM on the driver
  *     shard_mb: 128                  # ingest --shard-mb
- *     truth_particles: 200           # particles compared with their true structure and map (evenly spaced)
+ *     truth_particles: 200           # particles compared with their true structure and map (evenly spaced; default all)
  *     truth_bins: 20                 # hinge: true maps at the centres of this many angle bins
  *   - name: gemmi-relion-hinge
  *     external: sets/hinge           # a set made by benchmarks/external/make_sets.py: no simulation; its truth.json
@@ -313,7 +313,7 @@ public final class BenchmarkSpec {
         if (!trainMaster.equals("jvm") && !MASTER.matcher(trainMaster).matches())
             throw bad(file, at, "train_master", "'" + trainMaster + "': expected jvm (one JVM) or a Spark master");
         Integer shard = r.shardMb == null ? null : positive(file, at, "shard_mb", r.shardMb, 1, 1);
-        int truthParticles = r.truthParticles == null ? 200 : r.truthParticles;
+        int truthParticles = r.truthParticles == null ? n : r.truthParticles;   // default: every particle
         if (truthParticles < 0) throw bad(file, at, "truth_particles", "must be >= 0 (0: no comparison with the truth), got " + truthParticles);
         int truthBins = positive(file, at, "truth_bins", r.truthBins, 20, 1);
         RawEvaluate ev = r.evaluate;

@@ -147,7 +147,7 @@ public final class BenchmarkTruth {
         for (long p : particles()) {
             int bin = mapBin((int) p);
             String name = written.computeIfAbsent(bin, b -> {
-                String f = String.format(Locale.ROOT, hinge == null ? "conformation_%03d.mrc" : "bin_%03d.mrc", b);
+                String f = mapFile(b);
                 Volume v = GaussianVolume.render(mapStructure(b), base.amplitudes(), entry.box(), entry.apix(), 2.0);
                 MrcWriter.writeVolume(dir.resolve("maps").resolve(f), v);
                 return f;
@@ -163,7 +163,12 @@ public final class BenchmarkTruth {
     record Scores(double spearman, double kmeansAccuracy, double segmentSeparation, double distanceSpearman,
                   double r2, double r2Second, double separationSecond, int compared, double res05, double res0143, double auc,
                   double baseRes0143, double baseAuc, double rmsd, double baseRmsd, double imagesPerSecond, double loss,
-                  double[] pc1) {}
+                  double[] pc1, CryoBenchScoring.Result cryobench) {}
+
+    /** Map file name of a bin, as {@link #writeMaps} writes it. */
+    String mapFile(int bin) {
+        return String.format(Locale.ROOT, hinge == null ? "conformation_%03d.mrc" : "bin_%03d.mrc", bin);
+    }
 
     Scores score(Path eval, Path run, Path truthDir) throws IOException {
         Map<Long, double[]> clusters = readCsv(eval.resolve("clusters.csv"), "cluster", "pc1");
@@ -205,6 +210,8 @@ public final class BenchmarkTruth {
         double res05 = Double.NaN, res0143 = Double.NaN, auc = Double.NaN, baseRes = Double.NaN, baseAuc = Double.NaN;
         double rmsd = Double.NaN, baseRmsd = Double.NaN;
         long[] sel = particles();
+        Map<Long, float[]> predicted = Map.of();
+        Map<Integer, Volume> truthMaps = new HashMap<>();
         if (sel.length > 0) {
             Map<Long, double[]> fsc = readCsv(eval.resolve("fsc_per_particle.csv"), "res_0.5", "res_0.143", "auc");
             compared = fsc.size();
@@ -217,15 +224,15 @@ public final class BenchmarkTruth {
             double[] bRes = new double[sel.length], bAuc = new double[sel.length];
             for (int k = 0; k < sel.length; k++) {
                 int bin = mapBin((int) sel[k]);
-                Fsc.Curve c = byBin.computeIfAbsent(bin, b -> Fsc.compute(baseMap, readMap(truthDir.resolve("maps").resolve(
-                        String.format(Locale.ROOT, hinge == null ? "conformation_%03d.mrc" : "bin_%03d.mrc", b)))));
+                Fsc.Curve c = byBin.computeIfAbsent(bin, b -> Fsc.compute(baseMap, readMap(truthDir.resolve("maps").resolve(mapFile(b)))));
                 bRes[k] = c.resolutionAt(0.143);
                 bAuc[k] = ParticleTask.auc(c);
             }
             baseRes = median(bRes);
             baseAuc = Arrays.stream(bAuc).average().orElse(Double.NaN);
 
-            Map<Long, float[]> predicted = readStructures(eval.resolve("structures.parquet"));
+            predicted = readStructures(eval.resolve("structures.parquet"));
+            for (long p : sel) truthMaps.computeIfAbsent(mapBin((int) p), b -> readMap(truthDir.resolve("maps").resolve(mapFile(b))));
             double[] r = new double[predicted.size()], b = new double[predicted.size()];
             double[] baseXyz = base.coordinates();
             int k = 0;
@@ -237,8 +244,19 @@ public final class BenchmarkTruth {
             rmsd = median(r);
             baseRmsd = median(b);
         }
+        // CryoBench's metrics: per-image and per-conformation FSC (unmasked, masked), neighbourhood similarity
+        int[] bin = new int[n];
+        for (int i = 0; i < n; i++) bin[i] = mapBin(i);
+        double[][] trueCoord = null;
+        if (hinge != null) {
+            trueCoord = new double[n][];
+            for (int i = 0; i < n; i++) trueCoord[i] = angle2 == null ? new double[]{angle[i]} : new double[]{angle[i], angle2[i]};
+        }
+        TrainedModel model = TrainedModel.load(run);
+        CryoBenchScoring.Result cb = CryoBenchScoring.score(predicted, bin, truthMaps, model.structure().amplitudes(),
+                model.config().sigma(), latentMeans(eval.resolve("latents.csv"), n), trueCoord, truthDir.resolveSibling("cryobench"));
         double[] last = lastMetrics(run.resolve("metrics.csv"));
-        return new Scores(spearman, accuracy, separation, distance, r2, r2Second, separationSecond, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1);
+        return new Scores(spearman, accuracy, separation, distance, r2, r2Second, separationSecond, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1, cb);
     }
 
     /** The latent means (columns z0, z1, ...) of evaluate's latents.csv, row = particle index. */

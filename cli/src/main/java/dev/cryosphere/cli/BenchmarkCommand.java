@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
                 "      master: local[*]             Spark master of ingest, train, evaluate",
                 "      train_master: jvm            default: master; jvm = train in one JVM",
                 "      shard_mb: 128                ingest --shard-mb",
-                "      truth_particles: 200         particles compared with the truth",
+                "      truth_particles: 200         particles compared with the truth (default: all)",
                 "      truth_bins: 20               hinge: true maps at this many angle bins",
                 "    - external: DIR                a set of benchmarks/external/make_sets.py: not",
                 "                                   simulated; motion, size and SNR from DIR/truth.json",

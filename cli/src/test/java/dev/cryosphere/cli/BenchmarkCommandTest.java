@@ -124,6 +124,14 @@ class BenchmarkCommandTest {
                 stages += num(r, s);
             }
             assertTrue(num(r, "wall_s") >= stages - 0.05);
+            // CryoBench's metrics: identical maps would score (N/2 - 1)/N = 15/32; resolutions no better than 2 px = 8 Å
+            assertEquals("40", r.get("cb_images"));
+            for (String auc : List.of("cb_auc_mean", "cb_auc_masked_mean", "cb_conf_auc_mean", "cb_conf_auc_masked_mean"))
+                assertTrue(num(r, auc) > 0 && num(r, auc) <= 15.0 / 32 + 1e-9, name + " " + auc + " " + r.get(auc));
+            for (String res : List.of("cb_res_0.5_median_A", "cb_res_0.143_median_A", "cb_res_0.5_masked_median_A",
+                    "cb_res_0.143_masked_median_A", "cb_conf_res_0.143_median_A"))
+                assertTrue(num(r, res) >= 8.0 - 1e-9, name + " " + res + " " + r.get(res));
+            assertTrue(num(r, "cb_res_0.5_median_A") >= num(r, "cb_res_0.143_median_A"));
         }
         Map<String, String> h = rows.get("hinge"), d = rows.get("two-states");
         assertEquals("2", h.get("epochs"));
@@ -134,6 +142,13 @@ class BenchmarkCommandTest {
         double acc = num(d, "kmeans_accuracy");
         assertTrue(acc >= 0.5 && acc <= 1, "k-means accuracy " + acc);
         assertEquals("", d.get("latent_spearman"));
+        assertEquals("2", d.get("cb_conformations"));
+        int bins = Integer.parseInt(h.get("cb_conformations"));
+        assertTrue(bins >= 1 && bins <= 8, "hinge bins " + bins);
+        // 200 particles: subsets of 40, k = max(1, round(0.4)) = 1 and round(4) = 4: scores lie in [1/k, (k+1)/k]
+        assertTrue(num(h, "neighb_sim_1pct") >= 1 && num(h, "neighb_sim_1pct") <= 2, h.get("neighb_sim_1pct"));
+        assertTrue(num(h, "neighb_sim_10pct") >= 0.25 && num(h, "neighb_sim_10pct") <= 1.25, h.get("neighb_sim_10pct"));
+        assertEquals("", d.get("neighb_sim_10pct"));
     }
 
     /** The base structure's median RMSD to the true hinge structures, from the rotation's geometry alone. */
@@ -216,8 +231,8 @@ class BenchmarkCommandTest {
             charts++;
             assertTrue(m.group(1).contains("class=\"bar\"") || m.group(1).contains("class=\"point\""), "chart " + charts + " drawn");
         }
-        // latent, RMSD, AUC, resolution, images/s, stage times, PC1 vs angle of the hinge entry
-        assertEquals(7, charts);
+        // latent, RMSD, AUC, CryoBench AUC, resolution, images/s, stage times, PC1 vs angle of the hinge entry
+        assertEquals(8, charts);
     }
 
     @Test
