@@ -162,7 +162,7 @@ public final class IngestJob {
             try (FSDataOutputStream os = fs.create(new Path(temp, DatasetSchema.INFO_FILE), true)) {
                 info.write(os);
             }
-            commit(fs, temp, out);
+            commit(fs, temp, out, o.overwrite || o.incremental);
             committed = true;
             removeStale(fs, out, start);
             double total = seconds(t0);
@@ -541,9 +541,16 @@ public final class IngestJob {
     // ---------------------------------------------------------------- commit
 
     /** Temp → OUT; an existing OUT (--overwrite) is moved aside first and deleted after. */
-    private static void commit(FileSystem fs, Path temp, Path out) throws IOException {
+    /**
+     * Swaps the finished dataset onto OUT. Without {@code replace} an OUT that appeared while this run worked (another
+     * ingest into the same folder) is an error, not silently replaced: the check at the start saw no OUT.
+     */
+    static void commit(FileSystem fs, Path temp, Path out, boolean replace) throws IOException {
         Path old = null;
         if (fs.exists(out)) {
+            if (!replace)
+                throw new InputException(out, null, "appeared while this ingest ran (another ingest into the same "
+                        + "folder?); it is left as it is: use --overwrite to replace it");
             old = new Path(out.getParent(), "." + out.getName() + ".old-" + UUID.randomUUID());
             if (!fs.rename(out, old)) throw new IOException("cannot move the old " + out + " aside");
         }

@@ -149,4 +149,25 @@ class IngestKillTest {
             return s.filter(f -> f.getFileName().toString().startsWith(".out.tmp-")).toList();
         }
     }
+
+    /** Two ingests into one new OUT: the second to finish must not replace the first's dataset without --overwrite. */
+    @Test
+    void anOutputThatAppearedDuringTheRunIsNotReplacedWithoutOverwrite() throws Exception {
+        org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+        Path out = tmp.resolve("out2"), temp = tmp.resolve(".out2.tmp-1");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("_dataset.json"), "the other run's");
+        Files.createDirectories(temp);
+        Files.writeString(temp.resolve("_dataset.json"), "this run's");
+        org.apache.hadoop.fs.Path hOut = new org.apache.hadoop.fs.Path(out.toString()), hTemp = new org.apache.hadoop.fs.Path(temp.toString());
+        var e = assertThrows(dev.cryosphere.core.util.InputException.class, () -> IngestJob.commit(fs, hTemp, hOut, false));
+        assertTrue(e.getMessage().contains("appeared while this ingest ran") && e.getMessage().contains("--overwrite"), e.getMessage());
+        assertEquals("the other run's", Files.readString(out.resolve("_dataset.json")));
+        // with --overwrite (or --incremental) the swap replaces it and leaves nothing beside
+        IngestJob.commit(fs, hTemp, hOut, true);
+        assertEquals("this run's", Files.readString(out.resolve("_dataset.json")));
+        try (var beside = Files.list(tmp)) {
+            assertEquals(List.of("out2"), beside.map(p -> p.getFileName().toString()).filter(n -> n.contains("out2")).sorted().toList());
+        }
+    }
 }
