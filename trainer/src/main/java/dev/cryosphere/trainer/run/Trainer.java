@@ -302,7 +302,8 @@ public final class Trainer {
         if (threads > 1) {
             guard = new StepGuard(new SplitBatchStep(graph, threads));
             // each replica's ops on their share of the cores (the launcher sets OMP_NUM_THREADS=1 on 2 cores)
-            if (System.getenv("OMP_NUM_THREADS") == null) org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(Math.max(1, cores() / threads));
+            if (System.getenv("OMP_NUM_THREADS") == null)
+                org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(Math.max(1, cores() / threads));
             System.err.printf(Locale.ROOT, "train: %d threads, each batch of %d split across %d replicas of the model%n",
                     threads, batch, threads);
         }
