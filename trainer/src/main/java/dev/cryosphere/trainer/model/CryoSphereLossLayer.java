@@ -509,7 +509,9 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     public Map<String, INDArray> clashPairs(INDArray coords, DataType dt) {
         long[] shape = coords.shape();
         int batch = (int) shape[0], r = (int) shape[2];
-        double[] c = coords.dup('c').castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
+        INDArray copy = coords.dup('c');        // a fresh c-order buffer: its data are the coordinates in that order
+        double[] c = copy.data().asDouble();
+        copy.close();                           // freed now, not at the next garbage collection (issue 20)
         double reach = clashCutoff + CANDIDATE_MARGIN, reach2 = reach * reach;
         java.util.BitSet pairs = new java.util.BitSet(r * r);
         long[] order = new long[r];
@@ -546,8 +548,16 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
             d[2 * np + p] = 1;
             pad[p] = EXCLUDED_D2;
         }
-        return Map.of(CLASH_PAIRS, Nd4j.create(d, new long[]{r, np}, DataType.DOUBLE).castTo(dt),
-                CLASH_PAD, Nd4j.create(pad, new long[]{1, np}, DataType.DOUBLE).castTo(dt));
+        return Map.of(CLASH_PAIRS, placeholder(d, new long[]{r, np}, dt), CLASH_PAD, placeholder(pad, new long[]{1, np}, dt));
+    }
+
+    /** values as an array of type dt, rounded once (as castTo does); the double copy freed at once. */
+    private static INDArray placeholder(double[] values, long[] shape, DataType dt) {
+        INDArray d = Nd4j.create(values, shape, DataType.DOUBLE);
+        if (dt == DataType.DOUBLE) return d;
+        INDArray out = d.castTo(dt);
+        d.close();
+        return out;
     }
 
     /** The full clash loss as defined (broadcast differences, multiplicative pair mask); the reference for tests. */

@@ -86,11 +86,16 @@ public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
         if (withPairs && config().needsClashPairs()) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 InferenceSession is = forwardSession();
-                is.setMmgr(memory(new DL4JSameDiffMemoryMgr(null, null, null, null)));
+                // out of DL4J's workspaces: with DL4J's manager every intermediate array of this pass (segmentation
+                // weights, rotations, ... a few MB per step) waited off the Java heap for a garbage collection, which a
+                // 1 GiB heap with little Java garbage runs rarely: RSS grew in steps of hundreds of MB (issue 20). The
+                // array cache takes each one back when the pass no longer needs it and hands it out again next step.
+                is.setMmgr(reuse() ? memory(new DL4JSameDiffMemoryMgr(null, null, null, null)) : cache);
                 Map<String, INDArray> in = new HashMap<>();
                 in.put(INPUT_KEY, input);
                 INDArray coords = sameDiff.outputSingle(in, CryoSphereLossLayer.COORDS);
                 ph.putAll(config().clashPairs(coords, dataType));
+                if (coords.closeable()) coords.close();
             }
         }
         return ph;
@@ -140,6 +145,7 @@ public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
         INDArray out = sameDiff.outputSingle(phMap, s);
         sameDiff.clearPlaceholders(true);
         sameDiff.clearOpInputs();
+        closeClashPairs(phMap);
         if (!actScopedOut && !out.data().getParentWorkspace().getId().equals(wsNameOutput)) {
             out = workspaceMgr.dup(ArrayType.ACTIVATIONS, out);
         } else if (actScopedOut && out.isAttached()) {
@@ -215,11 +221,20 @@ public class CryoSphereLossLayerImpl extends SameDiffOutputLayer {
 
         sameDiff.clearPlaceholders(true);
         sameDiff.clearOpInputs();
+        closeClashPairs(phMap);
         if (!actGradScopedOut && !dLdIn.data().getParentWorkspace().getId().equals(wsNameActGrad)) {
             dLdIn = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, dLdIn);
         } else if (actGradScopedOut && dLdIn.isAttached()) {
             dLdIn = dLdIn.detach();
         }
         return new Pair<>(g, dLdIn);
+    }
+
+    /** The clash pair placeholders are made per call and read by nothing after it: freed now, not at a collection. */
+    private static void closeClashPairs(Map<String, INDArray> phMap) {
+        for (String k : new String[]{CryoSphereLossLayer.CLASH_PAIRS, CryoSphereLossLayer.CLASH_PAD}) {
+            INDArray a = phMap.get(k);
+            if (a != null && a.closeable() && !a.wasClosed()) a.close();
+        }
     }
 }
