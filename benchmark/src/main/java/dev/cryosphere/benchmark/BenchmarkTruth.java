@@ -218,13 +218,15 @@ public final class BenchmarkTruth {
             res05 = median(fsc.values().stream().mapToDouble(v -> v[0]).toArray());
             res0143 = median(fsc.values().stream().mapToDouble(v -> v[1]).toArray());
             auc = fsc.values().stream().mapToDouble(v -> v[2]).average().orElse(Double.NaN);
+            // each compared particle's true map, read once (the base structure's FSC and CryoBench's scoring use them)
+            for (long p : sel) truthMaps.computeIfAbsent(mapBin((int) p), b -> readMap(truthDir.resolve("maps").resolve(mapFile(b))));
             // the base structure's map against the same truth maps: what "no motion at all" scores
             Volume baseMap = GaussianVolume.render(base.coordinates(), base.amplitudes(), entry.box(), entry.apix(), 2.0);
             Map<Integer, Fsc.Curve> byBin = new HashMap<>();
             double[] bRes = new double[sel.length], bAuc = new double[sel.length];
             for (int k = 0; k < sel.length; k++) {
                 int bin = mapBin((int) sel[k]);
-                Fsc.Curve c = byBin.computeIfAbsent(bin, b -> Fsc.compute(baseMap, readMap(truthDir.resolve("maps").resolve(mapFile(b)))));
+                Fsc.Curve c = byBin.computeIfAbsent(bin, b -> Fsc.compute(baseMap, truthMaps.get(b)));
                 bRes[k] = c.resolutionAt(0.143);
                 bAuc[k] = ParticleTask.auc(c);
             }
@@ -232,7 +234,6 @@ public final class BenchmarkTruth {
             baseAuc = Arrays.stream(bAuc).average().orElse(Double.NaN);
 
             predicted = readStructures(eval.resolve("structures.parquet"));
-            for (long p : sel) truthMaps.computeIfAbsent(mapBin((int) p), b -> readMap(truthDir.resolve("maps").resolve(mapFile(b))));
             double[] r = new double[predicted.size()], b = new double[predicted.size()];
             double[] baseXyz = base.coordinates();
             int k = 0;

@@ -37,10 +37,7 @@ final class CryoBenchScoring {
      */
     record Result(int images, double auc, double aucMasked, double res05, double res0143, double res05Masked,
                   double res0143Masked, int conformations, double confAuc, double confAucMasked, double confRes0143,
-                  double confRes0143Masked, double neighbourSmall, double neighbourLarge) {
-        static final Result NONE = new Result(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-    }
+                  double confRes0143Masked, double neighbourSmall, double neighbourLarge) {}
 
     /**
      * @param predicted   particle index → its predicted structure (flat Å, the same frame as the truth)
@@ -109,10 +106,10 @@ final class CryoBenchScoring {
                 perConf.add(new double[]{c[0].auc(), c[1].auc(), c[0].resolutionAt(0.143), c[1].resolutionAt(0.143)});
             }
         }
+        double[][] conf = perConf.toArray(double[][]::new);
         return new Result(particles.length, mean(perImage, 0), mean(perImage, 1), median(perImage, 2), median(perImage, 3),
-                median(perImage, 4), median(perImage, 5), perConf.size(), mean(perConf.toArray(double[][]::new), 0),
-                mean(perConf.toArray(double[][]::new), 1), median(perConf.toArray(double[][]::new), 2),
-                median(perConf.toArray(double[][]::new), 3), ns, nl);
+                median(perImage, 4), median(perImage, 5), conf.length, mean(conf, 0), mean(conf, 1), median(conf, 2),
+                median(conf, 3), ns, nl);
     }
 
     /** Unmasked and masked CryoBench curves of a predicted structure's Gaussian map against a true map's spectra. */

@@ -540,10 +540,10 @@ public final class IngestJob {
 
     // ---------------------------------------------------------------- commit
 
-    /** Temp → OUT; an existing OUT (--overwrite) is moved aside first and deleted after. */
     /**
-     * Swaps the finished dataset onto OUT. Without {@code replace} an OUT that appeared while this run worked (another
-     * ingest into the same folder) is an error, not silently replaced: the check at the start saw no OUT.
+     * Temp → OUT; an existing OUT (--overwrite) is moved aside first and deleted after. Without {@code replace} an OUT
+     * that appeared while this run worked (another ingest into the same folder) is an error, not silently replaced:
+     * the check at the start saw no OUT.
      */
     static void commit(FileSystem fs, Path temp, Path out, boolean replace) throws IOException {
         Path old = null;
