@@ -26,13 +26,14 @@ class LauncherHeapTest {
         Files.copy(root.resolve("bin/cryosphere"), bin.resolve("cryosphere"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(root.resolve("bin/jvm17.opts"), bin.resolve("jvm17.opts"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path java = fake.resolve("java");
-        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" \"env MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}\"\n");
         java.toFile().setExecutable(true);
         List<String> cmd = new java.util.ArrayList<>(List.of("bash", bin.resolve("cryosphere").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PATH", fake + ":" + System.getenv("PATH"));
         pb.environment().put("CRYOSPHERE_SKIP_BUILD", "1");
+        pb.environment().remove("MALLOC_ARENA_MAX");
         if (javaOpts == null) pb.environment().remove("CRYOSPHERE_JAVA_OPTS");
         else pb.environment().put("CRYOSPHERE_JAVA_OPTS", javaOpts);
         Process p = pb.start();
@@ -74,5 +75,14 @@ class LauncherHeapTest {
         assertEquals(List.of("-Xmx1024m"), xmx(javaArgs(null, "train", "--data", ds.toString(), "--out", "run")));
         assertEquals(List.of("-Xmx6g"), xmx(javaArgs("-Xmx6g", "train", "--data", ds.toString(), "--out", "run")));
         assertEquals(List.of(), xmx(javaArgs(null, "evaluate", "--data", ds.toString())), "other commands keep Java's default");
+    }
+
+    @Test
+    void trainingGetsTwoMallocArenasUnlessTheUserSetsThem() throws Exception {
+        Path ds = dataset("arenas", 1L << 20);
+        assertTrue(javaArgs(null, "train", "--data", ds.toString(), "--out", "run").contains("env MALLOC_ARENA_MAX=2"));
+        assertTrue(javaArgs(null, "benchmark", "--spec", "s.yaml", "--out", "b").contains("env MALLOC_ARENA_MAX=2"));
+        assertTrue(javaArgs(null, "evaluate", "--data", ds.toString()).contains("env MALLOC_ARENA_MAX=unset"),
+                "other commands keep glibc's default");
     }
 }

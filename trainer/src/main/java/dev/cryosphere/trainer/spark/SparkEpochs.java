@@ -98,6 +98,8 @@ public final class SparkEpochs implements AutoCloseable {
         this.batchPerWorker = settings.batchPerWorker(config.batchSize());
         this.spark = SparkContexts.open("cryosphere train", masterUrl, Map.of(
                 "spark.executor.extraJavaOptions", AERON_OPTS,
+                // as bin/cryosphere for one JVM: two malloc arenas keep the replica's freed native arrays reusable
+                "spark.executorEnv.MALLOC_ARENA_MAX", "2",
                 // a lost executor's tasks are retried; a fresh executor is started by the cluster manager
                 "spark.task.maxFailures", "4",
                 // a task that ignores its cancellation (a hung transport thread) gets its executor restarted
