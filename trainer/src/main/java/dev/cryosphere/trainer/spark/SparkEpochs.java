@@ -143,7 +143,7 @@ public final class SparkEpochs implements AutoCloseable {
             master = averaging();
         }
         System.err.printf(Locale.ROOT, "train: Spark %s, master %s, %s, %d part(s), %d images per worker step, %d worker(s) per executor%n",
-                jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + threshold + ")"
+                jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + String.format(Locale.ROOT, "%.3g", threshold) + ")"
                         : "parameter averaging (every " + settings.averagingFrequency() + " steps)",
                 parts.size(), batchPerWorker, settings.workersPerNode());
     }
