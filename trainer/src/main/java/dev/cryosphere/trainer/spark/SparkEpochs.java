@@ -108,6 +108,11 @@ public final class SparkEpochs implements AutoCloseable {
                 // each task thread takes the GPU Spark assigned to its task before DL4J creates arrays in it
                 conf -> GpuPinningPlugin.addTo(conf, settings.workersPerNode()));
         this.jsc = spark.context();
+        // in local mode the executor is this JVM, whose step counters still hold an earlier run's steps (a benchmark
+        // trains several entries in one JVM): the first epoch's loss counts from here
+        if (jsc.isLocal())
+            seen.put(WorkerProbe.executorId() + "/pid" + ProcessHandle.current().pid(),
+                    new double[]{WorkerProbe.STEPS.get(), WorkerProbe.SCORES.sum()});
         // Gradient sharing cannot take a new executor into the running mesh: the retried task on a fresh executor
         // waits forever. So a lost executor during an epoch cancels the epoch; it is then redone (see epoch()).
         lossWatch = new org.apache.spark.scheduler.SparkListener() {
@@ -152,6 +157,11 @@ public final class SparkEpochs implements AutoCloseable {
         return new ParameterAveragingTrainingMaster.Builder(batchPerWorker)
                 .batchSizePerWorker(batchPerWorker)
                 .averagingFrequency(settings.averagingFrequency())
+                // DL4J documents "enabled by default" but the builder's field starts false: without it each average
+                // resets every replica's Adam moments to zero and the checkpoints hold no optimiser state
+                .saveUpdater(true)
+                // the repartition of the batches among the workers is random unless seeded
+                .rngSeed(config.seed())
                 .workerPrefetchNumBatches(0)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .collectTrainingStats(false)
