@@ -100,6 +100,11 @@ public final class SparkEpochs implements AutoCloseable {
                 "spark.executor.extraJavaOptions", AERON_OPTS,
                 // as bin/cryosphere for one JVM: two malloc arenas keep the replica's freed native arrays reusable
                 "spark.executorEnv.MALLOC_ARENA_MAX", "2",
+                // DL4J broadcasts the network (parameters and updater state) at every epoch, and Spark drops an old
+                // broadcast from the executors only after a driver GC finds it unreferenced; a driver with little
+                // garbage collects rarely (Spark's periodic GC: 30 min), and the 2-worker cluster's 1 GiB executors
+                // ran out of heap at epoch 33 of a 2,000-image, 64 px set while writing a task result
+                "spark.cleaner.periodicGC.interval", "1min",
                 // a lost executor's tasks are retried; a fresh executor is started by the cluster manager
                 "spark.task.maxFailures", "4",
                 // a task that ignores its cancellation (a hung transport thread) gets its executor restarted
