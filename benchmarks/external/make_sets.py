@@ -22,20 +22,22 @@ Sets (--set):
               1IGY numbers it 223 -> 226, the two CAs are 3.80 A apart). Fc, hinge and the other Fab stay put.
               Angles: CryoBench's, a full turn in 100 steps of 3.6 degrees (their metrics/visualization code labels
               IgG-1D's conformations np.linspace(0, 356.4, 100)): --bins 100 over [-1.8, 358.2], bin centres 0, 3.6,
-              ..., 356.4 degrees, angle 0 = the crystal structure. Exactly count/100 particles per conformation
-              (CryoBench: 1,000 each), shuffled. Why this bond: CryoBench turns one dihedral of a bond in the linker of
+              ..., 356.4 degrees, angle 0 = the crystal structure. count/100 particles per conformation (CryoBench:
+              1,000 each), shuffled. Why this bond: CryoBench turns one dihedral of a bond in the linker of
               its own IgG model; among the heavy-chain bonds from B:210 to the first hinge cysteine, a full turn about
               B:223 -> B:226 keeps the arm clearest of the rest of 1IGY (no moving/fixed CA pair closer than 3.8 A at
-              85 of the 100 angles, at most 4 such pairs at the others); the bond inside the upper hinge
-              (B:228 -> B:229) is clear at 51 and B:229 -> B:235 (the Fab selection of two-hinges) at 18 only.
+              72 of the 100 angles, at most 4 such pairs at the others); the bonds inside the upper hinge are clear
+              at 12 to 49 angles (B:228 -> B:229: 49) and B:229 -> B:235 (the Fab selection of two-hinges) at 15.
               A rotation about a CA-CA virtual bond, not an exact backbone phi/psi: the peptide plane between the two
-              CAs is the only place where bond geometry changes (the carbonyl C of B:223 is about 0.5 A off the axis).
+              CAs is the only place where bond geometry changes (the carbonyl C of B:223 is 0.54 A off the axis, so
+              its peptide bond to N of B:226 stretches by up to about 1 A at 180 degrees).
               Defaults that follow CryoBench: 100 conformations, the angles, SNR 0.01, balanced conformations. That
               differ, for 2-core runs: 10,000 particles (CryoBench 100,000: --count 100000), 64 px (CryoBench 256 px
-              Fourier-cropped to 128), pixel size from the structure (about 3.8 A; CryoBench 1.5 A -> 3.0 A: --box 128
+              Fourier-cropped to 128), pixel size from the structure (3.65 A at 64 px; CryoBench 1.5 A -> 3.0 A: --box 128
               --apix 3.0 gives their final grid), origins Gaussian sd 3 A (CryoBench uniform in +-20 px at 1.5 A, i.e.
               +-30 A), CTFs drawn as below (CryoBench samples an experimental set's CTF parameters). The images are
-              not CryoBench's: their maps are ChimeraX molmap volumes, their projector cryoDRGN's, their noise is set
+              not CryoBench's: their maps are their own (CryoBench's cryosim/pdb2mrc.py uses ChimeraX molmap at 3 A;
+              which tool made IgG-1D's volumes its code does not say), their projector cryoDRGN's, their noise is set
               from the std of the whole 256 px stack before the 2x Fourier crop (so 0.01 there is less noise per
               128 px pixel than 0.01 here) and their images are contrast-inverted.
   two-states  adenylate kinase open (4AKE) and closed (1AKE), adk_open_std.pdb / adk_closed_std.pdb: the closed
@@ -47,7 +49,8 @@ the box centre (pixel N/2 of every axis); the base structure's CA centroid is pu
 Per particle: pose uniform on SO(3) (rot, psi uniform in [-180, 180), tilt = arccos(uniform[-1, 1])), origin
 (rlnOriginX/YAngst) Gaussian with sd --shift-sd per axis, DefocusU uniform in [--defocus], DefocusV = U - uniform[0,
 --astigmatism], DefocusAngle uniform [0, 180), --voltage, --cs, --amp-contrast. The conformation is drawn uniformly
-among the bins (equivalently: a uniform parameter rounded to its bin centre; the truth records the bin's value).
+among the bins (equivalently: a uniform parameter rounded to its bin centre; the truth records the bin's value);
+igg-1d and two-states instead give every conformation count / K particles (+1 for the first count mod K), shuffled.
 
 Noise (SNR definition, the same as `cryosphere simulate`): S = mean over all particles of the variance of the
 noise-free image (population variance over its N x N pixels); each pixel gets independent N(0, S / SNR) noise.
