@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Independent validation sets (full-atom gemmi maps projected by RELION 3.1, not our forward model): installs the
 # Debian packages if missing, then builds the three sets with make_sets.py's defaults (2,000 particles, 64 px, SNR 0.1,
-# seed 0) under OUT (default: external-sets in the current folder).
+# seed 0) under OUT (default: external-sets in the current folder). SETS="..." picks the sets (default: hinge
+# two-hinges two-states); igg-1d, CryoBench's IgG-1D recipe (10,000 particles, SNR 0.01), is made only when named.
 #
 #   benchmarks/external/make-sets.sh [OUT] [-- extra make_sets.py options, e.g. --count 500 --seed 1]
+#   SETS=igg-1d benchmarks/external/make-sets.sh benchmarks/external/sets
 #   benchmarks/external/make-sets.sh --ci      # regenerates the committed CI set benchmarks/external/cache/hinge-ci
 #
-# Environment: STRUCTURES=DIR (input structures; default ../shared/data/structures beside the clone).
+# Environment: STRUCTURES=DIR (input structures; default ../shared/data/structures beside the clone), SETS (above).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -42,7 +44,7 @@ out="external-sets"
 if [[ $# -gt 0 && "$1" != -- ]]; then out="$1"; shift; fi
 [[ "${1:-}" == -- ]] && shift
 mkdir -p "$out"
-for set in hinge two-hinges two-states; do
+for set in ${SETS:-hinge two-hinges two-states}; do
   start=$SECONDS
   "$py" "$here/make_sets.py" --set "$set" --out "$out/$set" "${structures[@]}" "$@"
   echo "make-sets: $set in $((SECONDS - start)) s"

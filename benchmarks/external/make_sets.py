@@ -15,6 +15,31 @@ Sets (--set):
               residue 229) rotates about its own axis (Fab 1 = A + B:2-229 about B:226-A:214, Fab 2 = C + D:2-229
               about D:226-C:214), two angles drawn independently in [-20, 20] degrees, each cut into --bins values
               (default 10, i.e. 10 x 10 = 100 conformations).
+  igg-1d      CryoBench's IgG-1D recipe (Jeon et al. 2024, arXiv:2408.05526; ml-struct-bio/CryoBench) rebuilt from 1IGY
+              (chains A-D, glycans removed, as two-hinges): one Fab arm (the whole light chain A + heavy chain B:2-223,
+              i.e. VL, CL, VH, CH1) turns rigidly about the virtual bond CA(B:223) -> CA(B:226), the peptide that joins
+              the last CH1 residue to the first upper-hinge residue (Val 226 of the mouse IgG1 hinge VPRD-CGCKPCICT;
+              1IGY numbers it 223 -> 226, the two CAs are 3.80 A apart). Fc, hinge and the other Fab stay put.
+              Angles: CryoBench's, a full turn in 100 steps of 3.6 degrees (their metrics/visualization code labels
+              IgG-1D's conformations np.linspace(0, 356.4, 100)): --bins 100 over [-1.8, 358.2], bin centres 0, 3.6,
+              ..., 356.4 degrees, angle 0 = the crystal structure. count/100 particles per conformation (CryoBench:
+              1,000 each), shuffled. Why this bond: CryoBench turns one dihedral of a bond in the linker of
+              its own IgG model; among the heavy-chain bonds from B:210 to the first hinge cysteine, a full turn about
+              B:223 -> B:226 keeps the arm clearest of the rest of 1IGY (no moving/fixed CA pair closer than 3.8 A at
+              72 of the 100 angles, at most 4 such pairs at the others); the bonds inside the upper hinge are clear
+              at 12 to 49 angles (B:228 -> B:229: 49) and B:229 -> B:235 (the Fab selection of two-hinges) at 15.
+              A rotation about a CA-CA virtual bond, not an exact backbone phi/psi: the peptide plane between the two
+              CAs is the only place where bond geometry changes (the carbonyl C of B:223 is 0.54 A off the axis, so
+              its peptide bond to N of B:226 stretches by up to about 1 A at 180 degrees).
+              Defaults that follow CryoBench: 100 conformations, the angles, SNR 0.01, balanced conformations. That
+              differ, for 2-core runs: 10,000 particles (CryoBench 100,000: --count 100000), 64 px (CryoBench 256 px
+              Fourier-cropped to 128), pixel size from the structure (3.65 A at 64 px; CryoBench 1.5 A -> 3.0 A: --box 128
+              --apix 3.0 gives their final grid), origins Gaussian sd 3 A (CryoBench uniform in +-20 px at 1.5 A, i.e.
+              +-30 A), CTFs drawn as below (CryoBench samples an experimental set's CTF parameters). The images are
+              not CryoBench's: their maps are their own (CryoBench's cryosim/pdb2mrc.py uses ChimeraX molmap at 3 A;
+              which tool made IgG-1D's volumes its code does not say), their projector cryoDRGN's, their noise is set
+              from the std of the whole 256 px stack before the 2x Fourier crop (so 0.01 there is less noise per
+              128 px pixel than 0.01 here) and their images are contrast-inverted.
   two-states  adenylate kinase open (4AKE) and closed (1AKE), adk_open_std.pdb / adk_closed_std.pdb: the closed
               structure superposed on the open one by the CAs of the CORE (A:1-29, A:60-121, A:160-214), 50/50.
 
@@ -24,7 +49,8 @@ the box centre (pixel N/2 of every axis); the base structure's CA centroid is pu
 Per particle: pose uniform on SO(3) (rot, psi uniform in [-180, 180), tilt = arccos(uniform[-1, 1])), origin
 (rlnOriginX/YAngst) Gaussian with sd --shift-sd per axis, DefocusU uniform in [--defocus], DefocusV = U - uniform[0,
 --astigmatism], DefocusAngle uniform [0, 180), --voltage, --cs, --amp-contrast. The conformation is drawn uniformly
-among the bins (equivalently: a uniform parameter rounded to its bin centre; the truth records the bin's value).
+among the bins (equivalently: a uniform parameter rounded to its bin centre; the truth records the bin's value);
+igg-1d and two-states instead give every conformation count / K particles (+1 for the first count mod K), shuffled.
 
 Noise (SNR definition, the same as `cryosphere simulate`): S = mean over all particles of the variance of the
 noise-free image (population variance over its N x N pixels); each pixel gets independent N(0, S / SNR) noise.
@@ -39,6 +65,7 @@ provenance.json (command line, tool versions, parameters, input checksums), chec
 maps/conformation_KKK.mrc. The same arguments give byte-identical data files.
 
 usage: make_sets.py --set hinge --out DIR [--count 2000] [--box 64] [--apix auto] [--snr 0.1] [--seed 0] ...
+       (igg-1d: --count 10000 --snr 0.01 by default)
 """
 import argparse
 import hashlib
@@ -66,6 +93,12 @@ SETS = {
     "two-hinges": dict(kind="hinges", files=["1igy.pdb"], chains=["A", "B", "C", "D"],
                        hinges=[dict(moving="A+B:2-229", axis="B:226,A:214", angles=[-20.0, 20.0]),
                                dict(moving="C+D:2-229", axis="D:226,C:214", angles=[-20.0, 20.0])], bins=10),
+    "igg-1d": dict(kind="hinge", files=["1igy.pdb"], chains=["A", "B", "C", "D"],
+                   hinges=[dict(moving="A+B:2-223", axis="B:223,B:226", angles=[-1.8, 358.2])], bins=100,
+                   balanced=True, defaults=dict(count=10000, snr=0.01),
+                   recipe="CryoBench IgG-1D (arXiv:2408.05526): one Fab turned about one hinge bond, 100 conformations "
+                          "3.6 degrees apart over a full turn; rebuilt from 1IGY with gemmi + RELION, not CryoBench's "
+                          "images (see make_sets.py's docstring)"),
     "two-states": dict(kind="discrete", files=["adk_open_std.pdb", "adk_closed_std.pdb"], chains=["A"],
                        superpose="A:1-29+A:60-121+A:160-214"),
 }
@@ -361,16 +394,18 @@ def main():
     ap.add_argument("--set", required=True, choices=sorted(SETS))
     ap.add_argument("--out", required=True, help="output folder (must not exist unless --overwrite)")
     ap.add_argument("--structures", default=DEFAULT_STRUCTURES, help="folder of the input structures (%(default)s)")
-    ap.add_argument("--count", type=int, default=2000, help="particles (%(default)s)")
+    ap.add_argument("--count", type=int, default=None, help="particles (2000; igg-1d: 10000)")
     ap.add_argument("--box", type=int, default=64, help="image side, px (%(default)s)")
     ap.add_argument("--apix", type=float, default=None,
                     help="pixel size, A (default: the smallest multiple of 0.05 A with box*apix >= 1.5 x the largest "
                          "atom-atom distance over the base and the extreme conformations)")
-    ap.add_argument("--snr", type=float, default=0.1, help="signal-to-noise ratio, see above; 0 = no noise (%(default)s)")
+    ap.add_argument("--snr", type=float, default=None,
+                    help="signal-to-noise ratio, see above; 0 = no noise (0.1; igg-1d: 0.01, CryoBench's)")
     ap.add_argument("--seed", type=int, default=0, help="random seed (%(default)s)")
     ap.add_argument("--bins", type=int, default=None,
-                    help="conformations per motion parameter (hinge: 100; two-hinges: 10 per angle)")
-    ap.add_argument("--angles", default=None, help="MIN:MAX hinge angle range, degrees (default -20:20)")
+                    help="conformations per motion parameter (hinge, igg-1d: 100; two-hinges: 10 per angle)")
+    ap.add_argument("--angles", default=None,
+                    help="MIN:MAX hinge angle range, degrees (default -20:20; igg-1d: -1.8:358.2, a full turn)")
     ap.add_argument("--shift-sd", type=float, default=3.0, help="origin sd per axis, A (%(default)s)")
     ap.add_argument("--defocus", default="10000:25000", help="DefocusU range, A (%(default)s)")
     ap.add_argument("--astigmatism", type=float, default=500.0, help="DefocusV = U - uniform[0, this], A (%(default)s)")
@@ -386,6 +421,9 @@ def main():
     a = ap.parse_args()
     t_start = time.time()
     spec = SETS[a.set]
+    for key, value in dict(dict(count=2000, snr=0.1), **spec.get("defaults", {})).items():
+        if getattr(a, key) is None:
+            setattr(a, key, value)
     if a.angles:
         lo, hi = (float(v) for v in a.angles.split(":"))
         for h in spec.get("hinges", []):
@@ -454,7 +492,11 @@ def main():
                 x = hinge_apply(x, res_of, residues, site, h, v)
             return x
         conf_xyz = None
-        corners = np.stack(np.meshgrid(*[h["angles"] for h in hinges], indexing="ij"), -1).reshape(-1, len(hinges))
+        # the range ends; a range wider than 40 degrees (igg-1d's full turn) also every 15 degrees in between
+        ends = [h["angles"] if h["angles"][1] - h["angles"][0] <= 40 else
+                list(np.linspace(h["angles"][0], h["angles"][1], int(np.ceil((h["angles"][1] - h["angles"][0]) / 15)) + 1))
+                for h in hinges]
+        corners = np.stack(np.meshgrid(*ends, indexing="ij"), -1).reshape(-1, len(hinges))
         extremes = [xyz] + [conformation(c) for c in corners]
     dmax = max(diameter(x) for x in extremes)
     rmax = max(float(np.linalg.norm(x, axis=1).max()) for x in extremes)
@@ -469,8 +511,8 @@ def main():
     ss = np.random.SeedSequence(a.seed)
     rng, noise_rng = (np.random.default_rng(s) for s in ss.spawn(2))
     n = a.count
-    if spec["kind"] == "discrete":
-        conf = rng.permutation(np.arange(n) % K)
+    if spec["kind"] == "discrete" or spec.get("balanced"):
+        conf = rng.permutation(np.arange(n) % K)   # every conformation count // K or count // K + 1 times
     else:
         conf = rng.integers(0, K, n)
     dlo, dhi = (float(v) for v in a.defocus.split(":"))
@@ -484,10 +526,22 @@ def main():
         p[key] = np.round(p[key], digits)
 
     # --- CA sites of every conformation (truth) and the maps + projections of the used ones
+    contacts = None
+    if len(hinges) == 1:
+        # moving/fixed CA pairs closer than 3.8 A (the axis residues' own pair excluded): where the arm runs into the
+        # rest (a full turn does at some angles; the maps then simply add up)
+        moving_res = np.isin(np.arange(len(residues)), selected(residues, hinges[0]["moving"]))
+        axis_res = [single(residues, r) for r in hinges[0]["axis"].split(",")]
+        contacts = []
     for k in range(K):
         x = conf_xyz[k] if conf_xyz is not None else conformation(params[k])
         write_sites_pdb(os.path.join(a.out, "conformations", "conformation_%03d.pdb" % k), residues, names,
                         x[site], electrons)
+        if contacts is not None:
+            s = x[site]
+            d = np.sqrt(((s[moving_res][:, None] - s[~moving_res][None]) ** 2).sum(-1))
+            d[np.ix_(np.isin(np.nonzero(moving_res)[0], axis_res), np.isin(np.nonzero(~moving_res)[0], axis_res))] = np.inf
+            contacts.append(int((d < 3.8).sum()))
     write_sites_pdb(os.path.join(a.out, "base.pdb"), residues, names, xyz[site], electrons)
     jobs = []
     for k in range(K):
@@ -546,6 +600,10 @@ def main():
         truth["hinges"] = [dict(moving=h["moving"], axis=h["axis"], angles=h["angles"], bins=a.bins or spec["bins"],
                                 column="hinge_angle_deg" if j == 0 else "hinge2_angle_deg",
                                 bin_centres=centres[j]) for j, h in enumerate(hinges)]
+        if spec.get("balanced"):
+            truth["conformation_draw"] = "balanced: particle i has conformation (i mod K) before a seeded shuffle"
+        if spec.get("recipe"):
+            truth["recipe"] = spec["recipe"]
         truth["conformation_index"] = ("row-major over the hinges' bins: conformation = sum_j bin_j * prod_{l>j} "
                                        "bins_l; each angle column holds its bin centre")
     else:
@@ -563,6 +621,10 @@ def main():
                 derived=dict(largest_dimension_A=round(dmax, 3), max_radius_from_centre_A=round(rmax, 3),
                              centre_shift_A=[round(float(-c), 4) for c in centre],
                              mean_clean_variance=mean_var, noise_sd=noise_sd,
+                             **({} if contacts is None else dict(
+                                 close_ca_pairs_per_conformation=contacts,
+                                 close_ca_pairs_definition="moving/fixed CA pairs closer than 3.8 A (the two axis "
+                                                           "residues' pair excluded), per conformation")),
                              snr_definition="noise variance = (mean over particles of the per-image variance of the "
                                             "noise-free image over its N x N pixels) / SNR; white Gaussian, numpy"),
                 method=["gemmi %s DensityCalculatorE (electron scattering factors, all atoms, uniform B, occupancy 1) "
