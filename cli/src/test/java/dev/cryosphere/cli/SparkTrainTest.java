@@ -55,13 +55,7 @@ class SparkTrainTest {
     @Test
     void aSparkRunCrashedAfterEpoch1ResumesFromItsCheckpoint() throws Exception {
         Path run = dir.resolve("crashed");
-        System.setProperty("cryosphere.train.crashAfterEpoch", "1");
-        try {
-            assertNotEquals(0, Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out",
-                    run.toString(), "--config", config.toString(), "--master", "local[2]").exitCode());
-        } finally {
-            System.clearProperty("cryosphere.train.crashAfterEpoch");
-        }
+        trainCrashingAfterEpoch1(run, config);
         RunLayout l = new RunLayout(run);
         assertEquals(List.of(1), l.checkpointEpochs());
         Cli c = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume", "--master", "local[2]");
@@ -89,13 +83,7 @@ class SparkTrainTest {
         Cli a = Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out", straight.toString(),
                 "--config", avg.toString(), "--master", "local[2]");
         assertEquals(0, a.exitCode(), a.err());
-        System.setProperty("cryosphere.train.crashAfterEpoch", "1");
-        try {
-            assertNotEquals(0, Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out",
-                    crashed.toString(), "--config", avg.toString(), "--master", "local[2]").exitCode());
-        } finally {
-            System.clearProperty("cryosphere.train.crashAfterEpoch");
-        }
+        trainCrashingAfterEpoch1(crashed, avg);
         Cli r = Cli.run("train", "--data", data.toString(), "--out", crashed.toString(), "--resume", "--master", "local[2]");
         assertEquals(0, r.exitCode(), r.err());
         RunLayout s = new RunLayout(straight), c = new RunLayout(crashed);
@@ -109,6 +97,17 @@ class SparkTrainTest {
         assertEquals(Files.readAllLines(straight.resolve("metrics.csv")).stream().map(l -> l.split(",")[1]).toList(),
                 Files.readAllLines(crashed.resolve("metrics.csv")).stream().map(l -> l.split(",")[1]).toList(),
                 "the loss curve continues where it stopped");
+    }
+
+    /** `train --master local[2]` into {@code run} that stops (non-zero exit) after checkpointing epoch 1. */
+    private static void trainCrashingAfterEpoch1(Path run, Path config) {
+        System.setProperty("cryosphere.train.crashAfterEpoch", "1");
+        try {
+            assertNotEquals(0, Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out",
+                    run.toString(), "--config", config.toString(), "--master", "local[2]").exitCode());
+        } finally {
+            System.clearProperty("cryosphere.train.crashAfterEpoch");
+        }
     }
 
     private static byte[] zipEntry(Path checkpoint, String name) throws Exception {
