@@ -44,6 +44,10 @@ final class BenchmarkReport {
                     f(c.confAucMasked(), 5), f(c.confRes0143(), 3), f(c.confRes0143Masked(), 3), f(c.neighbourSmall(), 4),
                     f(c.neighbourLarge(), 4)));
         }
+        RunSettings t = r.settings;
+        if (t == null) for (int i = 0; i < 5; i++) v.add("");
+        else v.addAll(List.of(t.preset(), String.valueOf(t.segments()), String.valueOf(t.latentDim()),
+                String.valueOf(t.batchSize()), String.valueOf(t.seed())));
         return v;
     }
 
@@ -58,7 +62,8 @@ final class BenchmarkReport {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "";
     }
 
-    static void writeHtml(Path file, BenchmarkSpec spec, List<Benchmark.Row> rows, String version) {
+    /** {@code out}: the benchmark's folder, with each entry's cryobench/ curves. */
+    static void writeHtml(Path file, Path out, BenchmarkSpec spec, List<Benchmark.Row> rows, String version) throws IOException {
         HtmlReport h = new HtmlReport(spec.title);
         long ok = rows.stream().filter(Benchmark.Row::ok).count();
         h.paragraph(String.format(Locale.ROOT, "%d entr%s (%d completed) from %s, cryosphere-spark %s. Each entry simulated "
@@ -81,6 +86,11 @@ final class BenchmarkReport {
                 "evaluation"), table);
         h.paragraph("Full table with every column: benchmark.csv. Resolutions and RMSD are medians over the compared "
                 + "particles, AUC a mean; \"base\" is the unmoved base structure scored against the same truth.");
+
+        h.heading("Side by side");
+        h.table(sideBySideHeader(rows), sideBySide(rows, version));
+        h.paragraph("Settings as each run resolved them (preset, K = segments, latent dimension, batch size and seed "
+                + "from the run's config.json and run.json); CryoBench scores as in the table of benchmark.csv.");
 
         List<String> names = rows.stream().map(r -> r.entry.name()).toList();
         h.heading("Scores");
@@ -128,6 +138,19 @@ final class BenchmarkReport {
             h.figure(Svg.scatter(r.entry.name(), "true hinge angle (°)", "latent PC1", r.angle, r.scores.pc1(), null, null),
                     String.format(Locale.ROOT, "%s: |Spearman| = %.3f", r.entry.name(), r.scores.spearman()));
         }
+        boolean anyCurves = false;
+        for (Benchmark.Row r : rows) {
+            Path curves = out.resolve(r.entry.name()).resolve("cryobench/fsc_per_conformation.csv");
+            if (r.scores == null || !Files.isRegularFile(curves)) continue;
+            if (!anyCurves) h.heading("Per-conformation FSC curves (CryoBench)");
+            anyCurves = true;
+            h.figure(Svg.lineChart(r.entry.name() + ": FSC per conformation", "spatial frequency (1/px)", "FSC",
+                            ConformationCurves.read(curves, false)),
+                    String.format(Locale.ROOT, "%s: per conformation, the predicted map at the particle whose latent is "
+                            + "nearest the conformation's mean latent against its true map, no mask; mean AUC %s. The "
+                            + "masked curves are in %s/cryobench/fsc_per_conformation.csv.", r.entry.name(),
+                            f(r.scores.cryobench() == null ? Double.NaN : r.scores.cryobench().confAuc(), 4), r.entry.name()));
+        }
         List<List<String>> failures = new ArrayList<>();
         for (Benchmark.Row r : rows) if (!r.ok()) failures.add(List.of(r.entry.name(), r.status));
         if (!failures.isEmpty()) {
@@ -135,6 +158,42 @@ final class BenchmarkReport {
             h.table(List.of("entry", "reason"), failures);
         }
         h.write(file);
+    }
+
+    /** The rows of the side-by-side table: one per setting or score, one column per entry. */
+    private static final List<String[]> SIDE_BY_SIDE = List.of(
+            new String[]{"status", "status"}, new String[]{"motion", "motion"}, new String[]{"structure", "structure"},
+            new String[]{"particles", "n_particles"}, new String[]{"box (px)", "box"}, new String[]{"Å/px", "apix"},
+            new String[]{"SNR", "snr"}, new String[]{"seed", "seed"}, new String[]{"preset", "preset"},
+            new String[]{"K (segments)", "segments"}, new String[]{"latent dim", "latent_dim"},
+            new String[]{"batch size", "batch_size"}, new String[]{"epochs", "epochs"},
+            new String[]{"training seed", "train_seed"}, new String[]{"master", "master"},
+            new String[]{"training", "train_master"}, new String[]{"|Spearman| PC1", "latent_spearman"},
+            new String[]{"k-means acc.", "kmeans_accuracy"}, new String[]{"neighb. sim. 10 %", "neighb_sim_10pct"},
+            new String[]{"CB AUC per image", "cb_auc_mean"}, new String[]{"CB AUC per image, masked", "cb_auc_masked_mean"},
+            new String[]{"CB res 0.143 (Å)", "cb_res_0.143_median_A"}, new String[]{"CB conformations", "cb_conformations"},
+            new String[]{"CB AUC per conformation", "cb_conf_auc_mean"},
+            new String[]{"CB AUC per conformation, masked", "cb_conf_auc_masked_mean"},
+            new String[]{"RMSD (Å)", "rmsd_median_A"}, new String[]{"base RMSD (Å)", "base_rmsd_median_A"},
+            new String[]{"final loss", "final_loss"}, new String[]{"images/s", "train_images_per_s"},
+            new String[]{"wall (s)", "wall_s"});
+
+    private static List<String> sideBySideHeader(List<Benchmark.Row> rows) {
+        List<String> h = new ArrayList<>(List.of(""));
+        for (Benchmark.Row r : rows) h.add(r.entry.name());
+        return h;
+    }
+
+    private static List<List<String>> sideBySide(List<Benchmark.Row> rows, String version) {
+        List<List<String>> values = rows.stream().map(r -> values(r, version)).toList();
+        List<List<String>> table = new ArrayList<>();
+        for (String[] s : SIDE_BY_SIDE) {
+            int col = Benchmark.COLUMNS.indexOf(s[1]);
+            List<String> line = new ArrayList<>(List.of(s[0]));
+            for (List<String> v : values) line.add(v.get(col));
+            table.add(line);
+        }
+        return table;
     }
 
     private static Svg.Series series(String name, List<Benchmark.Row> rows, ToDoubleFunction<BenchmarkTruth.Scores> f) {

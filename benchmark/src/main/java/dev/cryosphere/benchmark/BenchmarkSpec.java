@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * The spec of `cryosphere benchmark` (YAML, snake_case keys; unknown keys are errors naming the key):
  * <pre>
  * title: motion recovery vs SNR      # optional, heads benchmark.html
+ * parallel: 2                        # optional: entries run at once (default 1; `--parallel N` wins)
  * defaults:                          # optional: keys every entry gets unless it sets them itself
  *   epochs: 20
  *   master: local[2]
@@ -73,6 +74,7 @@ public final class BenchmarkSpec {
     /** Top level of the file. */
     public static final class Raw {
         public String title;
+        public Integer parallel;
         public JsonNode defaults;
         public List<JsonNode> entries;
     }
@@ -148,11 +150,13 @@ public final class BenchmarkSpec {
 
     final Path file;
     final String title;
+    final int parallel;
     final List<Entry> entries;
 
-    private BenchmarkSpec(Path file, String title, List<Entry> entries) {
+    private BenchmarkSpec(Path file, String title, int parallel, List<Entry> entries) {
         this.file = file;
         this.title = title;
+        this.parallel = parallel;
         this.entries = entries;
     }
 
@@ -168,6 +172,8 @@ public final class BenchmarkSpec {
         Raw raw = bind(file, "", root, Raw.class);
         if (raw.entries == null || raw.entries.isEmpty())
             throw new InputException(file, "key 'entries'", "needs at least one entry");
+        if (raw.parallel != null && raw.parallel < 1)
+            throw new InputException(file, "key 'parallel'", "must be >= 1 (entries run at once), got " + raw.parallel);
         if (raw.defaults != null) {
             if (!raw.defaults.isObject()) throw new InputException(file, "key 'defaults'", "expected a map of entry keys");
             RawEntry d = bind(file, "defaults.", raw.defaults, RawEntry.class);
@@ -190,7 +196,8 @@ public final class BenchmarkSpec {
             if (!names.add(e.name())) throw new InputException(file, "key '" + at + ".name'", "duplicate entry name '" + e.name() + "'");
             entries.add(e);
         }
-        return new BenchmarkSpec(file, raw.title == null ? "cryoSPHERE benchmark" : raw.title, List.copyOf(entries));
+        return new BenchmarkSpec(file, raw.title == null ? "cryoSPHERE benchmark" : raw.title,
+                raw.parallel == null ? 1 : raw.parallel, List.copyOf(entries));
     }
 
     private static <T> T bind(Path file, String prefix, JsonNode node, Class<T> type) {

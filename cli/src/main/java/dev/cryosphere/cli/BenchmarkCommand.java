@@ -1,6 +1,7 @@
 package dev.cryosphere.cli;
 
 import dev.cryosphere.benchmark.Benchmark;
+import dev.cryosphere.benchmark.ChildJvmLauncher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,11 +21,15 @@ import java.util.concurrent.Callable;
                         + "base structure's median for comparison), training images/s of the last epoch, stage and wall times.",
                 "Writes OUT/benchmark.csv (one row per entry, a status column with the reason of a failure), "
                         + "OUT/benchmark.html (self-contained: table and charts, links to each entry's evaluation report), "
-                        + "OUT/spec.yaml and OUT/<entry>/{sim,ds,run,eval,truth}. OUT appears complete or not at all. A "
-                        + "failed entry is recorded and the others still run; the exit code is then 1. A bad spec: one "
+                        + "OUT/spec.yaml and OUT/<entry>/{sim,ds,run,eval,truth}. OUT is a working folder: each stage "
+                        + "records a done marker with the fingerprint of its inputs (OUT/<entry>/stages/), and a rerun "
+                        + "skips the stages done with the same inputs, redoes changed ones and the stages after them, and "
+                        + "continues an unfinished training with --resume; benchmark.csv/html are replaced when complete. "
+                        + "A failed entry is recorded and the others still run; the exit code is then 1. A bad spec: one "
                         + "error line naming the key, exit code 2, nothing run.",
                 "Spec (YAML; every key optional except entries; relative paths from the spec's folder):",
                 "  title: TEXT                      heads benchmark.html",
+                "  parallel: 1                      entries at once (--parallel wins)",
                 "  defaults: {KEY: VALUE, ...}      keys every entry gets unless it sets them",
                 "  entries:",
                 "    - name: NAME                   folder under OUT (default entry1, ...)",
@@ -54,11 +59,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace OUT if it exists.")
+    @Option(names = "--overwrite", description = "Start from scratch: delete OUT first (without it, a rerun into the "
+            + "same OUT skips the stages already done with the same inputs).")
     boolean overwrite;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "Entries run at once (default: the spec's `parallel`, "
+            + "else 1). With N > 1 each stage is a Spark application in a JVM of its own, its lines prefixed [NAME].")
+    Integer parallel;
 
     @Override
     public Integer call() throws IOException {
-        return new Benchmark(CryosphereCommand::execute).run(spec, out, overwrite, VersionProvider.version());
+        return new Benchmark(CryosphereCommand::execute, new ChildJvmLauncher(CryosphereCommand.class.getName()))
+                .run(spec, out, overwrite, VersionProvider.version(), parallel);
     }
 }

@@ -134,6 +134,14 @@ class BenchmarkCommandTest {
             assertTrue(num(r, "cb_res_0.5_median_A") >= num(r, "cb_res_0.143_median_A"));
         }
         Map<String, String> h = rows.get("hinge"), d = rows.get("two-states");
+        // the settings as the runs resolved them (train: {segments: 4, latent_dim: 4, batch_size: 32}, seed 0)
+        for (Map<String, String> r : List.of(h, d, rows.get("broken"))) {
+            assertEquals("default", r.get("preset"));
+            assertEquals("4", r.get("segments"));
+            assertEquals("4", r.get("latent_dim"));
+            assertEquals("32", r.get("batch_size"));
+            assertEquals("0", r.get("train_seed"));
+        }
         assertEquals("2", h.get("epochs"));
         assertEquals("1", d.get("epochs"));
         double rho = num(h, "latent_spearman");
@@ -223,16 +231,24 @@ class BenchmarkCommandTest {
         }
         assertEquals(2, n, "a link to each completed entry's evaluation report");
         assertTrue(text.contains("failed at evaluate"), "the failure is shown");
+        // side by side: one column per entry; one FSC curve per scored conformation of each completed entry
+        assertTrue(text.contains("<tr><th></th><th>hinge</th><th>two-states</th><th>broken</th></tr>"), "side-by-side header");
+        assertTrue(text.contains("<tr><td>K (segments)</td><td class=\"num\">4</td><td class=\"num\">4</td><td class=\"num\">4</td></tr>"));
+        int curves = 0;
+        for (Matcher c = Pattern.compile("<polyline class=\"series\" data-name=\"conformation \\d+\"").matcher(text); c.find(); ) curves++;
+        assertEquals(Integer.parseInt(rows.get("hinge").get("cb_conformations")) + 2, curves, "per-conformation curves");
         assumeChromium();
         String dom = ReportChromiumTest.chromium(dir, List.of("--dump-dom", html.toUri().toString()), null);
         Matcher m = Pattern.compile("<svg[^>]*class=\"chart\"[^>]*>(.*?)</svg>", Pattern.DOTALL).matcher(dom);
         int charts = 0;
         while (m.find()) {
             charts++;
-            assertTrue(m.group(1).contains("class=\"bar\"") || m.group(1).contains("class=\"point\""), "chart " + charts + " drawn");
+            assertTrue(m.group(1).contains("class=\"bar\"") || m.group(1).contains("class=\"point\"")
+                    || m.group(1).contains("class=\"series\""), "chart " + charts + " drawn");
         }
-        // latent, RMSD, AUC, CryoBench AUC, resolution, images/s, stage times, PC1 vs angle of the hinge entry
-        assertEquals(8, charts);
+        // latent, RMSD, AUC, CryoBench AUC, resolution, images/s, stage times, PC1 vs angle of the hinge entry, the
+        // per-conformation FSC curves of the two completed entries
+        assertEquals(10, charts);
     }
 
     @Test
