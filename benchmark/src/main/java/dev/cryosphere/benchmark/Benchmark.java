@@ -163,6 +163,7 @@ public final class Benchmark {
                 BenchmarkReport.writeHtml(o.path(), dir, s, rows, version);
                 o.commit();
             }
+            w.complete();
         }
         long failed = rows.stream().filter(r -> !r.ok()).count();
         System.out.println(BenchmarkReport.summary(rows));

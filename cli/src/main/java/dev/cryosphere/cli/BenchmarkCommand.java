@@ -59,7 +59,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--overwrite", description = "Start from scratch: delete OUT first (without it, a rerun into the "
+    @Option(names = "--overwrite", description = "Start from scratch: the old OUT is moved beside and deleted once this run completes (without it, a rerun into the "
             + "same OUT skips the stages already done with the same inputs).")
     boolean overwrite;
 
