@@ -47,21 +47,7 @@ class BenchmarkCommandTest {
         assertEquals(0, c.exitCode(), c.err());
         Files.copy(dir.resolve("ends/conformations/hinge_min.pdb"), dir.resolve("closed.pdb"));
         Files.copy(dir.resolve("ends/conformations/hinge_max.pdb"), dir.resolve("open.pdb"));
-        Files.writeString(dir.resolve("spec.yaml"), """
-                title: tiny CI benchmark
-                defaults:
-                  n_particles: 200
-                  box: 32
-                  apix: 4.0
-                  snr: 1.0
-                  epochs: 1
-                  master: local[2]
-                  train_master: jvm
-                  truth_particles: 40
-                  truth_bins: 8
-                  train: {segments: 4, latent_dim: 4, encoder_hidden: [32, 16], decoder_hidden: [16], batch_size: 32,
-                          lr_networks: 1.0e-3, lr_segmentation: 1.0e-3}
-                  evaluate: {no_volumes: true, traversal_steps: 3}
+        Files.writeString(dir.resolve("spec.yaml"), "title: tiny CI benchmark\n" + BenchmarkResumeTest.DEFAULTS + """
                 entries:
                   - name: hinge
                     epochs: 2

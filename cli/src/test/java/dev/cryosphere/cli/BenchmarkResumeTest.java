@@ -34,6 +34,7 @@ class BenchmarkResumeTest {
     /** Columns that measure time or speed, which differ between runs. */
     static final Set<String> TIMES = Set.of("simulate_s", "ingest_s", "train_s", "evaluate_s", "wall_s", "train_images_per_s");
 
+    /** The tiny entries' settings, shared with BenchmarkCommandTest (seconds per entry). */
     static final String DEFAULTS = """
             defaults:
               n_particles: 200
