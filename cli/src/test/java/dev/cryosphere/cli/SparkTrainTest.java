@@ -67,14 +67,12 @@ class SparkTrainTest {
 
     /**
      * Parameter averaging (the fallback after a lost executor) keeps Adam's moments across each average and in the
-     * checkpoints, and is deterministic without a learning-rate schedule: a run crashed after epoch 1 and resumed ends
-     * bit for bit where the uninterrupted run does (issue 17, item 6). With the default schedule the workers read a
-     * JVM-wide clock that their tasks set in whatever order they run, so two runs differ in the last bits.
+     * checkpoints, and is deterministic with the default learning-rate schedule (each batch carries its progress): a
+     * run crashed after epoch 1 and resumed ends bit for bit where the uninterrupted run does (issue 17, item 6).
      */
     @Test
     void parameterAveragingResumesExactlyAndKeepsTheOptimiserState() throws Exception {
         Path avg = TinyDataset.writeConfig(dir.resolve("averaging.yaml"), 2, """
-                scheduler: null
                 spark:
                   batch_per_worker: 16
                   training_master: averaging

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * Step decay of a learning rate keyed by the {@link TrainingClock}'s progress t (epochs): base · min(1, t / warmup) ·
  * decay^(number of milestones ≤ t); with whole-epoch milestones and no warm-up the reference's MultiStepLR stepped
  * once per epoch. Carried inside the updater's configuration, so every
- * replica (driver, Spark workers) evaluates it against the clock of its own JVM.
+ * replica (driver, Spark workers) evaluates it against the clock of its own JVM and its own step count.
  */
 public final class ClockedStepSchedule implements ISchedule {
     private static final long serialVersionUID = 1L;
@@ -36,7 +36,7 @@ public final class ClockedStepSchedule implements ISchedule {
 
     @Override
     public double valueAt(int iteration, int epoch) {
-        double t = TrainingClock.progressOr(epoch);
+        double t = TrainingClock.progressAt(iteration, epoch);
         return base * ModelConfig.LrSchedule.factor(t, milestones, decay, warmup);
     }
 

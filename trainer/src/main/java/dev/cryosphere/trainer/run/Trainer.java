@@ -373,7 +373,6 @@ public final class Trainer {
             ComputationGraph graph = graphRef;
             Map<String, String> gpus = Map.of();
             for (int epoch = state.epoch() + 1; epoch < config.epochs(); epoch++) {
-                TrainingClock.setProgress(epoch);   // the driver's replica; each executor task sets its own JVM's clock
                 double[] betas = builder.betas(epoch);
                 EpochBatches first = new EpochBatches(data, Math.min(config.batchSize(), (int) data.count()), config.seed(), epoch);
                 double[] terms = LossProbe.terms(graph, builder.build(first.next(), config.seed(), epoch, -1, epoch), config, betas);

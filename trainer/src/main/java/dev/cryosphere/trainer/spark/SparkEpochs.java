@@ -80,6 +80,7 @@ public final class SparkEpochs implements AutoCloseable {
     private final String configJson;
     private final List<String> parts;
     private final int batchPerWorker;
+    private final long images;
     private TrainingMaster master;
     private SparkComputationGraph net;
     /** The job group of the epoch now running (null between epochs): cancelled when an executor is lost. */
@@ -95,6 +96,7 @@ public final class SparkEpochs implements AutoCloseable {
         this.config = config;
         this.configJson = config.toJson();
         this.parts = List.copyOf(data.parts());
+        this.images = data.count();
         this.batchPerWorker = settings.batchPerWorker(config.batchSize());
         this.spark = SparkContexts.open("cryosphere train", masterUrl, Map.of(
                 "spark.executor.extraJavaOptions", AERON_OPTS,
@@ -170,6 +172,8 @@ public final class SparkEpochs implements AutoCloseable {
                 .workerPrefetchNumBatches(0)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .collectTrainingStats(false)
+                // the learning-rate schedules read each batch's progress (TrainingClock)
+                .trainingHooks(new BatchProgressHook())
                 .build();
     }
 
@@ -244,7 +248,7 @@ public final class SparkEpochs implements AutoCloseable {
         for (int q = 0; q < order.size(); q++) order.set(q, order.get(q).at(q));
         CollectionAccumulator<String> counts = jsc.sc().collectionAccumulator("cryosphere.train.images");
         JavaRDD<MultiDataSet> batches = jsc.parallelize(order, order.size())
-                .flatMap(new PartBatches(configJson, config.seed(), epoch, batchPerWorker, counts));
+                .flatMap(new PartBatches(configJson, config.seed(), epoch, batchPerWorker, counts, plan(graph, epoch)));
         long t0 = System.nanoTime();
         ComputationGraph trained = net.fitMultiDataSet(batches);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -258,6 +262,20 @@ public final class SparkEpochs implements AutoCloseable {
         WorkerStats stats = workerStats(trained, settings.checkReplicas());
         double loss = stats.steps() > 0 ? stats.scoreSum() / stats.steps() : net.getScore();
         return new Outcome(trained, loss, images, images / batchPerWorker, seconds, perExecutor, stats.replicas(), stats.gpus());
+    }
+
+    /**
+     * The epoch's plan for the replicas' learning-rate schedules under gradient sharing ({@link TrainingClock}): the
+     * steps a replica takes in it (the epoch's batches over the executors × worker threads). Under parameter averaging
+     * the schedules read each batch's own progress ({@link BatchProgressHook}); its plan is only a fallback.
+     */
+    private TrainingClock.Plan plan(ComputationGraph graph, int epoch) {
+        boolean sharing = master instanceof SharedTrainingMaster;
+        int executors = jsc.isLocal() ? 1 : Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - 1);
+        int replicas = Math.max(1, sharing ? executors * settings.workersPerNode() : jsc.defaultParallelism());
+        double steps = Math.max(1.0, (double) (images / batchPerWorker) / replicas);
+        long anchor = sharing ? -1 : graph.getConfiguration().getIterationCount();
+        return new TrainingClock.Plan(java.util.concurrent.ThreadLocalRandom.current().nextLong(), epoch, steps, anchor);
     }
 
     /**
@@ -328,24 +346,26 @@ public final class SparkEpochs implements AutoCloseable {
         private final int epoch;
         private final int batch;
         private final CollectionAccumulator<String> counts;
+        private final TrainingClock.Plan plan;
 
-        PartBatches(String configJson, long seed, int epoch, int batch, CollectionAccumulator<String> counts) {
+        PartBatches(String configJson, long seed, int epoch, int batch, CollectionAccumulator<String> counts,
+                    TrainingClock.Plan plan) {
             this.configJson = configJson;
             this.seed = seed;
             this.epoch = epoch;
             this.batch = batch;
             this.counts = counts;
+            this.plan = plan;
         }
 
         @Override
         public Iterator<MultiDataSet> call(PartRef part) {
             // a GPU Spark assigned but this executor cannot use fails the job here, with the fix (GpuPinningPlugin)
             GpuPinning.requireUsable();
-            // this JVM's replicas follow the run's progress in their learning-rate schedules (see TrainingClock). The
-            // loss weights and τ travel in each batch and are exact; the clock is only as good as where the batches are
-            // made: DL4J's training master repartitions them, so they are all made before the epoch's training stage and
-            // the clock then reads the last one's progress (a milestone inside an epoch applies from that epoch's start)
-            TrainingClock.setProgress(progress(part, 0));
+            // this JVM's replicas count their steps in this epoch's plan for their learning-rate schedules (see
+            // TrainingClock: the batches are all made before the training stage, so no per-batch clock can work). The
+            // loss weights and τ travel in each batch and are exact
+            TrainingClock.setPlan(plan);
             List<BatchBuilder.Row> rows = new ArrayList<>();
             try (DatasetReader.BatchStream s = DatasetReader.readPart(part.uri(), 1024, true)) {
                 while (s.hasNext()) {
@@ -371,9 +391,8 @@ public final class SparkEpochs implements AutoCloseable {
                     List<BatchBuilder.Row> slice = rows.subList(next * batch, (next + 1) * batch);
                     long batchIndex = ((long) part.index() << 32) | next;
                     double t = progress(part, (double) next / n);
-                    TrainingClock.setProgress(t);
                     next++;
-                    return builder.build(slice, seed, epoch, batchIndex, t);
+                    return BatchProgressHook.tag(builder.build(slice, seed, epoch, batchIndex, t), t);
                 }
             };
         }
