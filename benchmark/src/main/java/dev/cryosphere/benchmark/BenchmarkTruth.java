@@ -10,6 +10,7 @@ import dev.cryosphere.core.simulate.HingeMotion;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.evaluate.job.ParticleTask;
 import dev.cryosphere.trainer.run.TrainedModel;
+import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
@@ -142,21 +143,31 @@ public final class BenchmarkTruth {
      */
     void writeMaps(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("maps"));
-        StringBuilder labels = new StringBuilder("particle_index,map\n"), list = new StringBuilder("particle_index\n");
+        long[] particles = particles();
+        String[] maps = new String[particles.length];
+        StringBuilder list = new StringBuilder("particle_index\n");
         Map<Integer, String> written = new HashMap<>();
-        for (long p : particles()) {
+        for (int k = 0; k < particles.length; k++) {
+            long p = particles[k];
             int bin = mapBin((int) p);
-            String name = written.computeIfAbsent(bin, b -> {
+            maps[k] = written.computeIfAbsent(bin, b -> {
                 String f = mapFile(b);
                 Volume v = GaussianVolume.render(mapStructure(b), base.amplitudes(), entry.box(), entry.apix(), 2.0);
                 MrcWriter.writeVolume(dir.resolve("maps").resolve(f), v);
                 return f;
             });
-            labels.append(p).append(',').append(name).append('\n');
             list.append(p).append('\n');
         }
-        Files.writeString(dir.resolve("labels.csv"), labels);
+        writeLabels(dir.resolve("labels.csv"), particles, maps);
         Files.writeString(dir.resolve("particles.txt"), list);
+    }
+
+    /** labels.csv: particle_index,map per compared particle, through {@link CsvTable#printer} (a map name is quoted where it needs it). */
+    static void writeLabels(Path file, long[] particles, String[] maps) throws IOException {
+        try (CSVPrinter out = CsvTable.printer(Files.newBufferedWriter(file))) {
+            out.printRecord("particle_index", "map");
+            for (int k = 0; k < particles.length; k++) out.printRecord(particles[k], maps[k]);
+        }
     }
 
     /** Scores of one entry (NaN where not measured). */

@@ -1,13 +1,14 @@
 package dev.cryosphere.benchmark;
 
+import dev.cryosphere.core.format.CsvTable;
 import dev.cryosphere.core.format.MrcWriter;
 import dev.cryosphere.core.format.Volume;
 import dev.cryosphere.core.physics.CryoBenchFsc;
 import dev.cryosphere.core.physics.GaussianVolume;
 import dev.cryosphere.core.physics.SoftMask;
+import org.apache.commons.csv.CSVPrinter;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,12 +82,13 @@ final class CryoBenchScoring {
             perImage[k] = new double[]{c[0].auc(), c[1].auc(), c[0].resolutionAt(0.5), c[0].resolutionAt(0.143),
                     c[1].resolutionAt(0.5), c[1].resolutionAt(0.143)};
         });
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("fsc_per_image.csv")))) {
-            w.println("particle_index,conformation,auc,auc_masked,res_0.5_A,res_0.143_A,res_0.5_masked_A,res_0.143_masked_A");
+        try (CSVPrinter w = CsvTable.printer(Files.newBufferedWriter(out.resolve("fsc_per_image.csv")))) {
+            w.printRecord("particle_index", "conformation", "auc", "auc_masked", "res_0.5_A", "res_0.143_A", "res_0.5_masked_A",
+                    "res_0.143_masked_A");
             for (int k = 0; k < particles.length; k++) {
-                w.print(particles[k] + "," + bin[(int) particles[k]]);
-                for (double v : perImage[k]) w.print("," + fmt(v));
-                w.println();
+                List<Object> row = new ArrayList<>(List.of(particles[k], bin[(int) particles[k]]));
+                for (double v : perImage[k]) row.add(fmt(v));
+                w.printRecord(row);
             }
         }
 
@@ -95,14 +97,14 @@ final class CryoBenchScoring {
         for (long p : particles) use[(int) p] = true;
         Map<Integer, Integer> nearest = LatentMetrics.nearestToMean(z, bin, use);
         List<double[]> perConf = new ArrayList<>();
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("fsc_per_conformation.csv")))) {
-            w.println("conformation,particle_index,point,pixres,frequency,fsc,fsc_masked");
+        try (CSVPrinter w = CsvTable.printer(Files.newBufferedWriter(out.resolve("fsc_per_conformation.csv")))) {
+            w.printRecord("conformation", "particle_index", "point", "pixres", "frequency", "fsc", "fsc_masked");
             for (var e : nearest.entrySet()) {
                 int p = e.getValue();
                 CryoBenchFsc.Curve[] c = curves(predicted.get((long) p), truthSpectra.get(e.getKey()), amplitudes, sigma, n, apix, mask);
                 for (int i = 0; i < c[0].fsc().length; i++)
-                    w.println(e.getKey() + "," + p + "," + i + "," + fmt(c[0].pixres()[i]) + "," + fmt(c[0].pixres()[i] / apix)
-                            + "," + fmt(c[0].fsc()[i]) + "," + fmt(c[1].fsc()[i]));
+                    w.printRecord(e.getKey(), p, i, fmt(c[0].pixres()[i]), fmt(c[0].pixres()[i] / apix), fmt(c[0].fsc()[i]),
+                            fmt(c[1].fsc()[i]));
                 perConf.add(new double[]{c[0].auc(), c[1].auc(), c[0].resolutionAt(0.143), c[1].resolutionAt(0.143)});
             }
         }

@@ -1,11 +1,34 @@
 package dev.cryosphere.benchmark;
 
+import dev.cryosphere.core.format.CsvTable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The benchmark's scores on hand-made inputs. */
 class BenchmarkTruthTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void labelsAreWrittenAsTheHandWrittenFormatDidAndANameWithACommaReadsBack() throws Exception {
+        Path f = dir.resolve("labels.csv");
+        BenchmarkTruth.writeLabels(f, new long[]{0, 25, 50}, new String[]{"conformation_000.mrc", "bin_001.mrc", "bin_001.mrc"});
+        assertEquals("particle_index,map\n0,conformation_000.mrc\n25,bin_001.mrc\n50,bin_001.mrc\n", Files.readString(f));
+
+        BenchmarkTruth.writeLabels(f, new long[]{3, 7}, new String[]{"open, closed.mrc", "say \"hi\".mrc"});
+        assertEquals("particle_index,map\n3,\"open, closed.mrc\"\n7,\"say \"\"hi\"\".mrc\"\n", Files.readString(f));
+        CsvTable t = CsvTable.read(f);
+        assertEquals(2, t.size());
+        assertEquals(3, t.integer(0, "particle_index"));
+        assertEquals("open, closed.mrc", t.text(0, "map"));
+        assertEquals("say \"hi\".mrc", t.text(1, "map"));
+    }
+
     @Test
     void spearmanUsesAverageRanksAndSkipsNonFinitePairs() {
         assertEquals(1.0, BenchmarkTruth.spearman(new double[]{1, 2, 3, 4}, new double[]{10, 20, 30, 1000}), 1e-12);

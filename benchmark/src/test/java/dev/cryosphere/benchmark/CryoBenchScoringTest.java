@@ -68,6 +68,17 @@ class CryoBenchScoringTest {
         assertEquals(2.0, r.neighbourLarge(), 1e-12);
         assertEquals(20, CsvTable.read(dir.resolve("fsc_per_image.csv")).size());
         assertEquals(2 * 16, CsvTable.read(dir.resolve("fsc_per_conformation.csv")).size());
+        // the bytes the hand-written writer gave (CSVPrinter quotes nothing here): "%.7g" numbers, "\n" line ends
+        StringBuilder perImage = new StringBuilder(
+                "particle_index,conformation,auc,auc_masked,res_0.5_A,res_0.143_A,res_0.5_masked_A,res_0.143_masked_A\n");
+        for (int i = 0; i < n; i++) perImage.append(i).append(',').append(i % 2).append(",0.4687500,0.4687500,4.000000,4.000000,4.000000,4.000000\n");
+        assertEquals(perImage.toString(), Files.readString(dir.resolve("fsc_per_image.csv")));
+        String perConf = Files.readString(dir.resolve("fsc_per_conformation.csv"));
+        assertTrue(perConf.startsWith("conformation,particle_index,point,pixres,frequency,fsc,fsc_masked\n"), perConf);
+        CsvTable conf = CsvTable.read(dir.resolve("fsc_per_conformation.csv"));
+        String p0 = conf.text(0, "particle_index");
+        assertTrue(perConf.contains("\n0," + p0 + ",0,0.000000,0.000000,1.000000,1.000000\n0," + p0
+                + ",1,0.03125000,0.01562500,1.000000,1.000000\n"), perConf);
         Volume mask = Volume.read(dir.resolve("mask.mrc"));
         assertEquals(1.0f, mask.at(N / 2, N / 2, N / 2));      // inside the structure
         assertEquals(0.0f, mask.at(0, 0, 0));                   // a corner, far from it

@@ -1,16 +1,25 @@
 package dev.cryosphere.evaluate.job;
 
 import dev.cryosphere.core.util.InputException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Which particles get their structure written ({@code --structures}): {@code all}, {@code every=N} (particle indices
- * divisible by N) or {@code indices=FILE} (one particle index per line; a non-numeric first line is a header).
+ * divisible by N) or {@code indices=FILE} (a CSV file whose first column holds one particle index per row, as
+ * benchmark's labels.csv and particles.txt; a non-numeric first row is a header).
  */
 public final class StructureSelection implements Serializable {
     private final int every;
@@ -40,23 +49,36 @@ public final class StructureSelection implements Serializable {
         throw new InputException(null, "--structures '" + text + "'", "expected all, every=N or indices=FILE");
     }
 
+    /**
+     * The first column of a CSV file (Apache Commons CSV, RFC 4180: a quoted first value may hold commas), empty lines
+     * skipped; a first row that is not a number is a header.
+     */
     private static long[] readIndices(Path file) {
-        try {
-            var lines = Files.readAllLines(file).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-            long[] out = new long[lines.size()];
-            int n = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                String s = lines.get(i).split(",")[0].trim();
+        CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).setTrim(true).build();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = CSVParser.parse(in, format)) {
+            List<Long> out = new ArrayList<>();
+            long previousEnd = 0;
+            boolean first = true;
+            for (CSVRecord r : p) {
+                // the line the record starts on (as CsvTable counts it): the last line read, less breaks inside quotes
+                long breaks = 0;
+                for (String v : r) breaks += v.chars().filter(c -> c == '\n').count();
+                long line = Math.max(previousEnd + 1, p.getCurrentLineNumber() - breaks);
+                previousEnd = p.getCurrentLineNumber();
+                if (r.size() == 1 && r.get(0).isEmpty()) continue;   // a line of blanks
+                String s = r.get(0);
                 try {
-                    out[n++] = Long.parseLong(s);
+                    out.add(Long.parseLong(s));
                 } catch (NumberFormatException e) {
-                    if (i == 0) { n--; continue; }
-                    throw new InputException(file, "line " + (i + 1), "not a particle index: '" + s + "'");
+                    if (!first) throw new InputException(file, "line " + line, "not a particle index: '" + s + "'");
                 }
+                first = false;
             }
-            long[] idx = Arrays.copyOf(out, n);
+            long[] idx = out.stream().mapToLong(Long::longValue).toArray();
             Arrays.sort(idx);
             return idx;
+        } catch (UncheckedIOException e) {
+            throw new InputException(file, null, "not a readable CSV file: " + e.getCause().getMessage(), e);
         } catch (IOException e) {
             throw new InputException(file, null, "cannot read the particle indices: " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cryosphere.core.dataset.DatasetInfo;
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.format.AtomicModel;
+import dev.cryosphere.core.format.CsvTable;
 import dev.cryosphere.core.format.MapFrame;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.core.util.Progress;
@@ -14,15 +15,22 @@ import dev.cryosphere.trainer.model.ModelConfig;
 import dev.cryosphere.trainer.model.Segmentation;
 import dev.cryosphere.trainer.model.TrainingClock;
 import dev.cryosphere.trainer.spark.SparkEpochs;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -557,26 +565,31 @@ public final class Trainer {
         private Metrics() {}
 
         static String header(ModelConfig c) {
-            StringBuilder sb = new StringBuilder("epoch,loss,correlation");
-            for (String t : LossProbe.TERMS) sb.append(',').append(t);
-            for (String t : LossProbe.TERMS) sb.append(",beta_").append(t);
-            sb.append(",lr_networks,lr_segmentation");
-            for (int k = 0; k < c.segments(); k++) sb.append(",segment_").append(k).append("_residues");
-            return sb.append(",images_per_s,wall_s,training_master\n").toString();
+            List<String> names = new ArrayList<>(List.of("epoch", "loss", "correlation"));
+            names.addAll(List.of(LossProbe.TERMS));
+            for (String t : LossProbe.TERMS) names.add("beta_" + t);
+            names.addAll(List.of("lr_networks", "lr_segmentation"));
+            for (int k = 0; k < c.segments(); k++) names.add("segment_" + k + "_residues");
+            names.addAll(List.of("images_per_s", "wall_s", "training_master"));
+            return records(List.of(names));
         }
 
         /** @param master "jvm", or on Spark the training master that trained the epoch ({@link SparkEpochs#masterName()}) */
         static void append(Path file, int epoch, double loss, double[] terms, double[] betas, ModelConfig c, int[] sizes,
                            double rate, double wall, String master) {
-            StringBuilder sb = new StringBuilder();
-            sb.append(epoch + 1).append(',').append(fmt(loss));
-            for (double t : terms) sb.append(',').append(fmt(t));
-            for (double b : betas) sb.append(',').append(fmt(b));
-            sb.append(',').append(fmt(c.lrNetworks(epoch))).append(',').append(fmt(c.lrSegmentation(epoch)));
-            for (int s : sizes) sb.append(',').append(s);
-            sb.append(',').append(String.format(Locale.ROOT, "%.2f,%.2f", rate, wall)).append(',').append(master).append('\n');
+            List<String> row = new ArrayList<>();
+            row.add(Integer.toString(epoch + 1));
+            row.add(fmt(loss));
+            for (double t : terms) row.add(fmt(t));
+            for (double b : betas) row.add(fmt(b));
+            row.add(fmt(c.lrNetworks(epoch)));
+            row.add(fmt(c.lrSegmentation(epoch)));
+            for (int s : sizes) row.add(Integer.toString(s));
+            row.add(String.format(Locale.ROOT, "%.2f", rate));
+            row.add(String.format(Locale.ROOT, "%.2f", wall));
+            row.add(master);
             try {
-                Files.writeString(file, sb.toString(), StandardOpenOption.APPEND);
+                Files.writeString(file, records(List.of(row)), StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -584,21 +597,45 @@ public final class Trainer {
 
         /**
          * Drops rows of epochs after {@code epoch} (0-based), written before a crash, so a resume appends cleanly. A
-         * file of a version without the training_master column gets it, "unrecorded" in its old rows.
+         * file of a version without the training_master column gets it, "unrecorded" in its old rows. The file is
+         * parsed as CSV (a quoted value may hold commas) and the rows kept are written back through the same printer
+         * (unchanged bytes for the values this class writes); rows with an empty epoch, and empty lines, are dropped.
          */
         static void truncateAfter(Path file, int epoch) throws IOException {
             if (!Files.exists(file)) return;
-            List<String> lines = Files.readAllLines(file);
-            boolean addMaster = !lines.isEmpty() && !lines.get(0).endsWith(",training_master");
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < lines.size(); i++) {
-                if (i > 0) {
-                    String first = lines.get(i).split(",", 2)[0];
-                    if (first.isEmpty() || Integer.parseInt(first) > epoch + 1) continue;
+            List<List<String>> kept = new ArrayList<>();
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                 CSVParser p = CSVParser.parse(in, CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).build())) {
+                boolean addMaster = false;
+                for (CSVRecord r : p) {
+                    List<String> row = new ArrayList<>(r.toList());
+                    if (kept.isEmpty()) {
+                        addMaster = !row.get(row.size() - 1).equals("training_master");
+                        if (addMaster) row.add("training_master");
+                    } else {
+                        String first = row.get(0);
+                        if (first.isEmpty() || Integer.parseInt(first) > epoch + 1) continue;
+                        if (addMaster) row.add("unrecorded");
+                    }
+                    kept.add(row);
                 }
-                sb.append(lines.get(i)).append(addMaster ? (i == 0 ? ",training_master" : ",unrecorded") : "").append('\n');
+            } catch (UncheckedIOException e) {
+                throw new InputException(file, null, "not a readable CSV table: " + e.getCause().getMessage(), e);
+            } catch (NumberFormatException e) {
+                throw new InputException(file, "column epoch", "not a whole number: " + e.getMessage(), e);
             }
-            Files.writeString(file, sb.toString());
+            Files.writeString(file, records(kept));
+        }
+
+        /** Rows as {@link CsvTable#printer} writes them: RFC 4180 quoting where a value needs it, "\n" line ends. */
+        private static String records(List<? extends List<String>> rows) {
+            StringBuilder sb = new StringBuilder();
+            try (CSVPrinter out = CsvTable.printer(sb)) {
+                for (List<String> row : rows) out.printRecord(row);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return sb.toString();
         }
 
         private static String fmt(double v) {
