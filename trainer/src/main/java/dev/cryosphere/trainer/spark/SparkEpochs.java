@@ -1,5 +1,6 @@
 package dev.cryosphere.trainer.spark;
 
+import dev.cryosphere.core.dataset.DatasetInfo;
 import dev.cryosphere.core.dataset.DatasetReader;
 import dev.cryosphere.core.dataset.ParticleBatch;
 import dev.cryosphere.core.util.EnvironmentException;
@@ -18,6 +19,7 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -81,6 +83,7 @@ public final class SparkEpochs implements AutoCloseable {
     private final List<String> parts;
     private final int batchPerWorker;
     private final long images;
+    private final long batchesPerEpoch;
     private TrainingMaster master;
     private SparkComputationGraph net;
     /** The job group of the epoch now running (null between epochs): cancelled when an executor is lost. */
@@ -98,6 +101,9 @@ public final class SparkEpochs implements AutoCloseable {
         this.parts = List.copyOf(data.parts());
         this.images = data.count();
         this.batchPerWorker = settings.batchPerWorker(config.batchSize());
+        long batches = 0;
+        for (DatasetInfo.Part p : data.info().parts()) batches += p.rows() / batchPerWorker;   // as PartBatches cuts them
+        this.batchesPerEpoch = batches;
         this.spark = SparkContexts.open("cryosphere train", masterUrl, Map.of(
                 "spark.executor.extraJavaOptions", AERON_OPTS,
                 // as bin/cryosphere for one JVM: two malloc arenas keep the replica's freed native arrays reusable
@@ -149,6 +155,14 @@ public final class SparkEpochs implements AutoCloseable {
                     .workersPerNode(settings.workersPerNode())
                     .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(threshold))
                     .rddTrainingApproach(RDDTrainingApproach.Direct)
+                    // Each part is one partition whose batches are made on the executor as its replica trains on them.
+                    // DL4J's defaults would cache every batch of the epoch serialised (MEMORY_ONLY_SER) and then
+                    // shuffle them into one partition per worker: the batches were serialised and read back twice
+                    // (about a third of an executor's time in stack samples on the 2-worker cluster), and at 10^5
+                    // particles an epoch's batches do not fit in the executors' storage memory anyway
+                    .storageLevel(null)
+                    .repartitioner(null)
+                    .repartitionData(Repartition.Never)
                     .collectTrainingStats(false)
                     .build();
         } else {
@@ -242,13 +256,18 @@ public final class SparkEpochs implements AutoCloseable {
             net = new SparkComputationGraph(jsc, graph, master);
             net.setListeners(new WorkerProbe(Integer.getInteger("cryosphere.train.workerLogEvery", 20)));
         }
+        // Under gradient sharing each task trains its own partition, so a dataset of fewer parts than replicas has its
+        // parts cut into slices (the same batches, dealt to more tasks); parameter averaging deals batches itself
+        int slices = master instanceof SharedTrainingMaster ? (replicas() + parts.size() - 1) / parts.size() : 1;
         List<PartRef> order = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) order.add(new PartRef(i, parts.get(i), 0, parts.size()));
+        for (int i = 0; i < parts.size(); i++)
+            for (int s = 0; s < slices; s++) order.add(new PartRef(i, parts.get(i), s, slices, 0, parts.size() * slices));
         Collections.shuffle(order, new Random(BatchBuilder.mix(config.seed() ^ 0x5EEDL, epoch, -1)));
         for (int q = 0; q < order.size(); q++) order.set(q, order.get(q).at(q));
         CollectionAccumulator<String> counts = jsc.sc().collectionAccumulator("cryosphere.train.images");
         JavaRDD<MultiDataSet> batches = jsc.parallelize(order, order.size())
                 .flatMap(new PartBatches(configJson, config.seed(), epoch, batchPerWorker, counts, plan(graph, epoch)));
+        if (master instanceof SharedTrainingMaster) batches = new CountedBatches(batches, batchesPerEpoch);
         long t0 = System.nanoTime();
         ComputationGraph trained = net.fitMultiDataSet(batches);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -271,11 +290,16 @@ public final class SparkEpochs implements AutoCloseable {
      */
     private TrainingClock.Plan plan(ComputationGraph graph, int epoch) {
         boolean sharing = master instanceof SharedTrainingMaster;
-        int executors = jsc.isLocal() ? 1 : Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - 1);
-        int replicas = Math.max(1, sharing ? executors * settings.workersPerNode() : jsc.defaultParallelism());
+        int replicas = sharing ? replicas() : Math.max(1, jsc.defaultParallelism());
         double steps = Math.max(1.0, (double) (images / batchPerWorker) / replicas);
         long anchor = sharing ? -1 : graph.getConfiguration().getIterationCount();
         return new TrainingClock.Plan(java.util.concurrent.ThreadLocalRandom.current().nextLong(), epoch, steps, anchor);
+    }
+
+    /** Gradient sharing's model replicas: one per worker thread of each executor (local mode: one JVM, one replica). */
+    private int replicas() {
+        int executors = jsc.isLocal() ? 1 : Math.max(1, jsc.sc().getExecutorMemoryStatus().size() - 1);
+        return Math.max(1, executors * settings.workersPerNode());
     }
 
     /**
@@ -331,11 +355,29 @@ public final class SparkEpochs implements AutoCloseable {
     }
 
     /**
-     * One part file, its index in the dataset's part list, and its position in this epoch's order of {@code of} parts
-     * (the schedules' progress within the epoch is taken from it; see {@link PartBatches}).
+     * Slice {@code slice} of {@code slices} of one part file (its index in the dataset's part list), and its position
+     * in this epoch's order of {@code of} slices (the schedules' progress within the epoch is taken from it; see
+     * {@link PartBatches}). A slice is a contiguous run of the part's batches, so the batches do not depend on slicing.
      */
-    record PartRef(int index, String uri, int position, int of) implements Serializable {
-        PartRef at(int position) { return new PartRef(index, uri, position, of); }
+    record PartRef(int index, String uri, int slice, int slices, int position, int of) implements Serializable {
+        PartRef at(int position) { return new PartRef(index, uri, slice, slices, position, of); }
+    }
+
+    /**
+     * An epoch's batches whose number is known without making them. DL4J's gradient-sharing master counts the RDD
+     * before training (for its statistics only); uncached, that count would make every batch of the epoch once more.
+     */
+    static final class CountedBatches extends JavaRDD<MultiDataSet> {
+        private static final long serialVersionUID = 1L;
+        private final long count;
+
+        CountedBatches(JavaRDD<MultiDataSet> batches, long count) {
+            super(batches.rdd(), batches.classTag());
+            this.count = count;
+        }
+
+        @Override
+        public long count() { return count; }
     }
 
     /** On an executor: a part file → shuffled rows → MultiDataSets of {@code batch} rows (the incomplete tail is dropped). */
@@ -363,7 +405,7 @@ public final class SparkEpochs implements AutoCloseable {
             // a GPU Spark assigned but this executor cannot use fails the job here, with the fix (GpuPinningPlugin)
             GpuPinning.requireUsable();
             // this JVM's replicas count their steps in this epoch's plan for their learning-rate schedules (see
-            // TrainingClock: the batches are all made before the training stage, so no per-batch clock can work). The
+            // TrainingClock: DL4J makes batches ahead of the steps, so no clock set while making them can work). The
             // loss weights and τ travel in each batch and are exact
             TrainingClock.setPlan(plan);
             List<BatchBuilder.Row> rows = new ArrayList<>();
@@ -378,19 +420,20 @@ public final class SparkEpochs implements AutoCloseable {
             Collections.shuffle(rows, new Random(BatchBuilder.mix(seed ^ 0x5EEDL, epoch, part.index())));
             BatchBuilder builder = new BatchBuilder(ModelConfig.fromJson(configJson));
             int n = rows.size() / batch;
-            counts.add(WorkerProbe.executorId() + "=" + (long) n * batch);
+            int from = (int) ((long) n * part.slice() / part.slices()), to = (int) ((long) n * (part.slice() + 1) / part.slices());
+            counts.add(WorkerProbe.executorId() + "=" + (long) (to - from) * batch);
             return new Iterator<>() {
-                int next;
+                int next = from;
 
                 @Override
-                public boolean hasNext() { return next < n; }
+                public boolean hasNext() { return next < to; }
 
                 @Override
                 public MultiDataSet next() {
-                    if (next >= n) throw new NoSuchElementException();
+                    if (next >= to) throw new NoSuchElementException();
                     List<BatchBuilder.Row> slice = rows.subList(next * batch, (next + 1) * batch);
                     long batchIndex = ((long) part.index() << 32) | next;
-                    double t = progress(part, (double) next / n);
+                    double t = progress(part, (double) (next - from) / (to - from));
                     next++;
                     return BatchProgressHook.tag(builder.build(slice, seed, epoch, batchIndex, t), t);
                 }
@@ -398,7 +441,7 @@ public final class SparkEpochs implements AutoCloseable {
         }
 
         /**
-         * The schedules' progress (epochs) at a fraction of this part: the epoch plus the share of the epoch's parts
+         * The schedules' progress (epochs) at a fraction of this slice: the epoch plus the share of the epoch's slices
          * before it in the order. Workers train their parts side by side, so a worker's progress is this to within the
          * share of the parts trained at the same time (W parts of P for W workers): a schedule on Spark switches up to
          * W/P of an epoch apart on different workers.
