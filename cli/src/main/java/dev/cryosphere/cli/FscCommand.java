@@ -1,9 +1,11 @@
 package dev.cryosphere.cli;
 
+import dev.cryosphere.core.format.CsvTable;
 import dev.cryosphere.core.format.Volume;
 import dev.cryosphere.core.physics.Fsc;
 import dev.cryosphere.core.util.AtomicOutput;
 import dev.cryosphere.core.util.InputException;
+import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,11 +65,12 @@ public final class FscCommand implements Callable<Integer> {
                 a, b, va.nx(), va.pixelSize(), mask != null ? ", masked" : "", c.resolutionAt(0.5), c.resolutionAt(0.143));
         if (out != null) {
             try (AtomicOutput o = AtomicOutput.file(out, true)) {
-                try (BufferedWriter w = Files.newBufferedWriter(o.path())) {
-                    w.write("shell,frequency_1_per_A,resolution_A,fsc\n");
+                try (BufferedWriter w = Files.newBufferedWriter(o.path()); CSVPrinter csv = CsvTable.printer(w)) {
+                    csv.printRecord("shell", "frequency_1_per_A", "resolution_A", "fsc");
                     for (int i = 0; i < c.shells(); i++)
-                        w.write(String.format(Locale.ROOT, "%d,%.6f,%.4f,%.6f%n", i, c.frequency()[i],
-                                i == 0 ? Double.POSITIVE_INFINITY : c.resolutionAngstrom(i), c.fsc()[i]));
+                        csv.printRecord(i, String.format(Locale.ROOT, "%.6f", c.frequency()[i]),
+                                String.format(Locale.ROOT, "%.4f", i == 0 ? Double.POSITIVE_INFINITY : c.resolutionAngstrom(i)),
+                                String.format(Locale.ROOT, "%.6f", c.fsc()[i]));
                 }
                 o.commit();
             }

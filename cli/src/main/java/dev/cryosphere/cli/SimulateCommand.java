@@ -1,5 +1,6 @@
 package dev.cryosphere.cli;
 
+import dev.cryosphere.core.format.CsvTable;
 import dev.cryosphere.core.format.AtomicModel;
 import dev.cryosphere.core.format.BoxFrame;
 import dev.cryosphere.core.format.MrcStackWriter;
@@ -17,6 +18,7 @@ import dev.cryosphere.core.util.AtomicOutput;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.core.util.Progress;
 import dev.cryosphere.core.util.Ranges;
+import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -155,9 +157,10 @@ public final class SimulateCommand implements Callable<Integer> {
             Simulator.Summary summary;
             try (MrcStackWriter noisy = MrcStackWriter.open(dir.resolve("particles.mrcs"), box, box, apix);
                  MrcStackWriter clean = writeClean ? MrcStackWriter.open(dir.resolve("particles_clean.mrcs"), box, box, apix) : null;
-                 BufferedWriter truth = Files.newBufferedWriter(dir.resolve("ground_truth.csv"))) {
-                truth.write("particle_index,conformation,hinge_angle_deg,rot,tilt,psi,origin_x_A,origin_y_A,"
-                        + "defocus_u_A,defocus_v_A,defocus_angle_deg,voltage_kV,cs_mm,amp_contrast\n");
+                 BufferedWriter truthFile = Files.newBufferedWriter(dir.resolve("ground_truth.csv"));
+                 CSVPrinter truth = CsvTable.printer(truthFile)) {
+                truth.printRecord("particle_index", "conformation", "hinge_angle_deg", "rot", "tilt", "psi", "origin_x_A",
+                        "origin_y_A", "defocus_u_A", "defocus_v_A", "defocus_angle_deg", "voltage_kV", "cs_mm", "amp_contrast");
                 summary = sim.run((t, c, n) -> {
                     noisy.append(n);
                     if (clean != null) clean.append(c);
@@ -165,7 +168,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     particles.add(new Particle(t.index(), String.format(Locale.ROOT, "%06d@particles.mrcs", t.index() + 1),
                             dir.resolve("particles.mrcs"), t.index(), 1, t.rot(), t.tilt(), t.psi(), t.originX(),
                             t.originY(), ctf, apix, box));
-                    truth.write(csvRow(t, ctf));
+                    truth.printRecord(csvRow(t, ctf));
                 }, progress::update);
             }
             StarWriter.writeRelion31(dir.resolve("particles.star"), particles, List.of(optics));
@@ -207,12 +210,14 @@ public final class SimulateCommand implements Callable<Integer> {
         return h;
     }
 
-    private static String csvRow(SimulatedParticle t, CtfParams c) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,%.3f,%.4f,%.3f,%.4f,%.4f%n",
-                t.index(), t.conformation(), Double.isNaN(t.hingeAngle()) ? "" : String.format(Locale.ROOT, "%.6f", t.hingeAngle()),
-                t.rot(), t.tilt(), t.psi(), t.originX(), t.originY(), c.defocusU(), c.defocusV(), c.defocusAngle(),
-                c.voltage(), c.cs(), c.ampContrast());
+    private static Object[] csvRow(SimulatedParticle t, CtfParams c) {
+        return new Object[]{t.index(), t.conformation(), Double.isNaN(t.hingeAngle()) ? "" : f("%.6f", t.hingeAngle()),
+                f("%.6f", t.rot()), f("%.6f", t.tilt()), f("%.6f", t.psi()), f("%.6f", t.originX()), f("%.6f", t.originY()),
+                f("%.3f", c.defocusU()), f("%.3f", c.defocusV()), f("%.4f", c.defocusAngle()), f("%.3f", c.voltage()),
+                f("%.4f", c.cs()), f("%.4f", c.ampContrast())};
     }
+
+    private static String f(String format, double v) { return String.format(Locale.ROOT, format, v); }
 
     static double[] centroidShift(double[] xyz) {
         int n = xyz.length / 3;
