@@ -80,8 +80,8 @@ class SparkTrainTest {
         // uninterrupted run's epoch 2 bit for bit (that is checked under parameter averaging, below, through the same
         // resume code). The statistical bound: it lies within twice the epoch's own movement of the uninterrupted
         // run's epoch 2, and its loss within 25 % of that run's. Measured 2026-12-07 (L2 distance against the epoch's
-        // movement): 0.107/0.215, 0.127/0.208, 0.115/0.258, 0.082/0.214, 0.300/0.254 on a loaded 2-core VM, 0.297/0.258 in a CI run:
-        // the asynchrony alone can move a replica by an epoch's movement on this 300-image set.
+        // movement): 0.107/0.215, 0.127/0.208, 0.115/0.258, 0.082/0.214, 0.300/0.254 on a loaded 2-core VM and
+        // 0.297/0.258 in a CI run: the asynchrony alone can move a replica by an epoch's movement on this set.
         RunLayout straight = new RunLayout(sharingRun());
         float[] s1 = parameters(straight.checkpoint(1)), s2 = parameters(straight.checkpoint(2));
         float[] r2 = parameters(l.checkpoint(2));
