@@ -43,6 +43,17 @@ public final class CsvTable {
         return new CSVPrinter(out, CSVFormat.RFC4180.builder().setRecordSeparator("\n").build());
     }
 
+    /**
+     * The 1-based line that record {@code r}, just read by {@code p}, starts on, given the line the previous record
+     * ended on ({@code previousEnd}; 0 before the first): the parser counts the line ends it has read, so the record
+     * ends on that line, less the line breaks inside its quoted values; skipped empty lines lie before it.
+     */
+    public static long startLine(CSVParser p, CSVRecord r, long previousEnd) {
+        long breaks = 0;
+        for (String v : r) breaks += v.chars().filter(c -> c == '\n').count();
+        return Math.max(previousEnd + 1, p.getCurrentLineNumber() - breaks);
+    }
+
     public static CsvTable read(Path file) {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = CSVParser.parse(in, FORMAT)) {
             List<CSVRecord> rows = new ArrayList<>();
@@ -50,12 +61,8 @@ public final class CsvTable {
             long previousEnd = p.getCurrentLineNumber();
             for (CSVRecord r : p) {
                 rows.add(r);
-                // the line the record starts on (1-based): the parser counts the line ends it has read, so the record
-                // ends on that line, less the line breaks inside its quoted values; skipped empty lines lie before it
-                long end = p.getCurrentLineNumber(), breaks = 0;
-                for (String v : r) breaks += v.chars().filter(c -> c == '\n').count();
-                lines.add(Math.max(previousEnd + 1, end - breaks));
-                previousEnd = end;
+                lines.add(startLine(p, r, previousEnd));
+                previousEnd = p.getCurrentLineNumber();
             }
             return new CsvTable(file, List.copyOf(p.getHeaderNames()), rows, lines);
         } catch (UncheckedIOException e) {

@@ -1,5 +1,6 @@
 package dev.cryosphere.evaluate.job;
 
+import dev.cryosphere.core.format.CsvTable;
 import dev.cryosphere.core.util.InputException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -60,10 +61,7 @@ public final class StructureSelection implements Serializable {
             long previousEnd = 0;
             boolean first = true;
             for (CSVRecord r : p) {
-                // the line the record starts on (as CsvTable counts it): the last line read, less breaks inside quotes
-                long breaks = 0;
-                for (String v : r) breaks += v.chars().filter(c -> c == '\n').count();
-                long line = Math.max(previousEnd + 1, p.getCurrentLineNumber() - breaks);
+                long line = CsvTable.startLine(p, r, previousEnd);
                 previousEnd = p.getCurrentLineNumber();
                 if (r.size() == 1 && r.get(0).isEmpty()) continue;   // a line of blanks
                 String s = r.get(0);
