@@ -23,14 +23,17 @@ lr_networks: 1.0e-3
 lr_segmentation: 1.0e-3
 spark: {batch_per_worker: 16}
 YAML
-bench() {
-  local label="$1"; shift
-  "$cli" train --data "$tmp/ds" --structure "$tmp/sim/base.pdb" --out "$tmp/run-$RANDOM" --config "$tmp/run.yaml" "$@" 2>"$tmp/log" >/dev/null
+sed 's/^spark: {/spark: {training_master: shared, /' "$tmp/run.yaml" > "$tmp/run-shared.yaml"
+bench() { # LABEL CONFIG [train options]
+  local label="$1" config="$2"; shift 2
+  "$cli" train --data "$tmp/ds" --structure "$tmp/sim/base.pdb" --out "$tmp/run-$RANDOM" --config "$config" "$@" 2>"$tmp/log" >/dev/null
   local last; last=$(grep -E '^train: epoch [0-9]+/' "$tmp/log" | tail -1 | grep -oE '[0-9.]+ images/s')
   printf '%-34s last epoch: %s\n' "$label" "$last"
 }
-bench "single JVM"
-bench "local[2], gradient sharing" --master 'local[2]'
+bench "single JVM" "$tmp/run.yaml"
+bench "local[2], parameter averaging" "$tmp/run.yaml" --master 'local[2]'
+bench "local[2], gradient sharing" "$tmp/run-shared.yaml" --master 'local[2]'
 url=$("$root/deploy/local-cluster.sh" start --workers 2 | tail -1)
-bench "2-worker cluster, gradient sharing" --master "$url"
+bench "2-worker cluster, parameter averaging" "$tmp/run.yaml" --master "$url"
+bench "2-worker cluster, gradient sharing" "$tmp/run-shared.yaml" --master "$url"
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"

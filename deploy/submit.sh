@@ -123,7 +123,8 @@ default spark.executor.cores 4
 default spark.serializer org.apache.spark.serializer.JavaSerializer
 default spark.ui.showConsoleProgress false
 if [[ "$job" == train ]]; then
-  # one model replica per executor, whose ND4J (OpenMP) threads use the executor's cores
+  # one model replica per executor (parameter averaging: one per task slot), whose ND4J (OpenMP) threads use the
+  # executor's cores
   default spark.task.cpus "${conf[spark.executor.cores]}"
   default spark.executorEnv.OMP_NUM_THREADS "${conf[spark.task.cpus]}"
 else

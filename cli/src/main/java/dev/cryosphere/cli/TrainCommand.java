@@ -30,8 +30,8 @@ import java.util.concurrent.Callable;
                 "Settings come from --config (YAML, every key optional; `preset: default` (K = 8, segments learned from "
                         + "the data, 80000 images) or `preset: reference` (the published cryoSPHERE settings); see "
                         + "docs/user-guide.md), then --epochs and --seed.",
-                "--master local[N]|spark://host:port|yarn|k8s://... trains data-parallel on Spark (DL4J gradient sharing "
-                        + "by default; knobs under `spark:` in the YAML): executors read their own Parquet parts; the "
+                "--master local[N]|spark://host:port|yarn|k8s://... trains data-parallel on Spark (DL4J parameter "
+                        + "averaging by default; knobs under `spark:` in the YAML): executors read their own Parquet parts; the "
                         + "run folder is the same as in single-JVM mode. Under spark-submit use the main class "
                         + "dev.cryosphere.cli.TrainMain (same options; the master comes from spark-submit).",
                 "", "Example: cryosphere train --data ds --structure base.pdb --out run --config run.yaml"})

@@ -108,7 +108,7 @@ class GpuClusterIT {
      */
     @Test
     void twoGpusPerExecutorTrainTwoReplicasAndAreRecorded() throws Exception {
-        Path twoWorkers = TinyDataset.writeConfig(dir.resolve("two.yaml"), 1, "spark:\n  batch_per_worker: 16\n  workers_per_node: 2\n");
+        Path twoWorkers = TinyDataset.writeConfig(dir.resolve("two.yaml"), 1, "spark:\n  training_master: shared\n  batch_per_worker: 16\n  workers_per_node: 2\n");
         System.setProperty("spark.executor.resource.gpu.amount", "2");
         System.setProperty("spark.task.resource.gpu.amount", "2");
         try {

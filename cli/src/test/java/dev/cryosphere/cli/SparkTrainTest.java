@@ -11,7 +11,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** `cryosphere train --master local[2]`: gradient-sharing training on Spark writes the same run folder as one JVM. */
+/**
+ * `cryosphere train --master local[2]`: training on Spark writes the same run folder as one JVM; gradient sharing
+ * resumes to within its asynchrony, parameter averaging (the default master) exactly.
+ */
 class SparkTrainTest {
     @TempDir
     static Path dir;
@@ -25,6 +28,7 @@ class SparkTrainTest {
         config = dir.resolve("tiny.yaml");
         TinyDataset.writeConfig(config, 2, """
                 spark:
+                  training_master: shared
                   batch_per_worker: 16
                   check_replicas: true
                 """);
@@ -115,7 +119,7 @@ class SparkTrainTest {
     }
 
     /**
-     * Parameter averaging (the fallback after a lost executor) keeps Adam's moments across each average and in the
+     * Parameter averaging (the default master, and gradient sharing's fallback after a lost executor) keeps Adam's moments across each average and in the
      * checkpoints, and is deterministic with the default learning-rate schedule (each batch carries its progress): a
      * run crashed after epoch 1 and resumed ends bit for bit where the uninterrupted run does (issue 17, item 6).
      */
@@ -124,7 +128,6 @@ class SparkTrainTest {
         Path avg = TinyDataset.writeConfig(dir.resolve("averaging.yaml"), 2, """
                 spark:
                   batch_per_worker: 16
-                  training_master: averaging
                 """);
         Path straight = dir.resolve("avg-straight"), crashed = dir.resolve("avg-crashed");
         Cli a = Cli.run("train", "--data", data.toString(), "--structure", structure.toString(), "--out", straight.toString(),
@@ -144,6 +147,9 @@ class SparkTrainTest {
         assertEquals(Files.readAllLines(straight.resolve("metrics.csv")).stream().map(l -> l.split(",")[1]).toList(),
                 Files.readAllLines(crashed.resolve("metrics.csv")).stream().map(l -> l.split(",")[1]).toList(),
                 "the loss curve continues where it stopped");
+        // no training_master key: parameter averaging is the default
+        for (String row : Files.readAllLines(straight.resolve("metrics.csv")).subList(1, 3))
+            assertTrue(row.endsWith(",parameter-averaging"), row);
     }
 
     /** `train --master local[2]` into {@code run} that stops (non-zero exit) after checkpointing epoch 1. */

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Gradient-sharing training on a real 2-worker standalone cluster (deploy/local-cluster.sh): both executors train,
- * their replicas agree with the driver after every epoch, the loss falls like the single-JVM run's, and killing one
+ * Training on a real 2-worker standalone cluster (deploy/local-cluster.sh), with gradient sharing and with the default
+ * parameter averaging: both executors train, their replicas agree with the driver after every epoch, the loss falls like the single-JVM run's, and killing one
  * executor in the middle of an epoch does not lose the run.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -198,6 +198,42 @@ class TrainClusterIT {
         // threshold encoding may still flush a residual below one sharing threshold per element after the milestone
         assertTrue(after < before / 10, "the GMM froze after the milestone: " + before + " then " + after);
         assertNotEquals(decoder.get(1), decoder.get(EPOCHS - 1), "the networks keep learning");
+    }
+
+    /**
+     * The default master (parameter averaging, fed one averaging round per fit) on the cluster: both executors train,
+     * the batches carry their progress, so the GMM freezes at the milestone on every replica (the averages of frozen
+     * replicas move by no more than the rate after the milestone allows), and the loss falls like one JVM's.
+     */
+    @Test
+    @Order(4)
+    void theDefaultMasterAveragesBothExecutorsAndFollowsTheSchedule() throws Exception {
+        Path scheduled = dir.resolve("averaging.yaml");
+        Files.writeString(scheduled, Files.readString(config).replace("scheduler: null\n", "")
+                .replace("  training_master: shared\n", "")
+                + "scheduler: {milestones: [1], decay: 1.0e-9, groups: [segmentation]}\n");
+        Path run = dir.resolve("averaging-run");
+        String log = trainCapturingStderr(run, scheduled, null);
+        assertTrue(log.contains("parameter averaging (every 5 steps)"), log);
+        assertEquals(List.of("parameter-averaging", "parameter-averaging", "parameter-averaging"), column(run, "training_master"));
+        RunLayout layout = new RunLayout(run);
+        double[] start = dev.cryosphere.trainer.run.TrainedModel.load(run).config().startValues().meansMeans();
+        List<double[]> means = new ArrayList<>();
+        for (int e : layout.checkpointEpochs())
+            means.add(dev.cryosphere.trainer.run.TrainedModel.gmmOf(dev.cryosphere.trainer.run.Checkpoints.loadGraph(layout, e)).meansMeans());
+        double before = maxAbsDiff(start, means.get(0)), after = maxAbsDiff(means.get(0), means.get(EPOCHS - 1));
+        System.out.printf("[test] averaging: GMM means moved %.3g residues in epoch 1 and %.3g after the milestone%n", before, after);
+        assertTrue(before > 0, "the GMM learns before the milestone");
+        assertTrue(after < before * 1e-3, "the GMM froze after the milestone: " + before + " then " + after);
+        // both executors read and trained batches in every epoch (the driver's per-executor image counts)
+        Matcher m = Pattern.compile("train: epoch (\\d+)/\\d+ .*images per executor \\{(.*)}").matcher(log);
+        int epochs = 0;
+        while (m.find()) {
+            epochs++;
+            assertEquals(2, m.group(2).split(", ").length, "both executors in epoch " + m.group(1) + ": " + m.group(2));
+        }
+        assertEquals(EPOCHS, epochs, log);
+        assertLossLikeOneJvm(losses(run));
     }
 
     private static double maxAbsDiff(double[] a, double[] b) {

@@ -130,10 +130,10 @@ class TrainCommandTest {
         assertEquals(0, s.exitCode(), s.err());
         List<String> sparkMetrics = readLines(spark.resolve("metrics.csv"));
         assertEquals(1e-12, Double.parseDouble(sparkMetrics.get(2).split(",")[col]), 1e-18);
-        // which training master trained each epoch (docs/formats.md): one JVM, or Spark's gradient sharing
+        // which training master trained each epoch (docs/formats.md): one JVM, or Spark's parameter averaging (default)
         int master = header.indexOf("training_master");
         assertEquals("jvm", metrics.get(3).split(",")[master]);
-        assertEquals("gradient-sharing", sparkMetrics.get(3).split(",")[master]);
+        assertEquals("parameter-averaging", sparkMetrics.get(3).split(",")[master]);
     }
 
     /**

@@ -74,7 +74,7 @@ import java.util.List;
  *                             #   proportions_stds = 1 [the uniform start; segmentation_start: null gives it too]
  * segmentation_prior: {}      # the prior's means/stds, same keys (default: the uniform numbers)
  * spark:                      # only used with `train --master ...` (distributed training); see {@link SparkSettings}
- *   training_master: shared   # shared (gradient sharing, threshold encoding) | averaging (parameter averaging)
+ *   training_master: averaging # averaging (parameter averaging, exact) | shared (gradient sharing, threshold encoding)
  *   batch_per_worker: 32      # examples per step on each worker (default: batch_size)
  *   workers_per_node: 1       # model replicas per executor: 1 on CPU, the GPU count per executor on GPU nodes
  *   threshold:                # shared: initial threshold of the adaptive threshold encoding (default: the smaller

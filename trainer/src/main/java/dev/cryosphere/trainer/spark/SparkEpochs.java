@@ -84,7 +84,10 @@ public final class SparkEpochs implements AutoCloseable {
     private final int batchPerWorker;
     private final long images;
     private final long batchesPerEpoch;
+    private final List<Long> partRows = new ArrayList<>();
     private TrainingMaster master;
+    /** The replicas parameter averaging was built for (its rounds deal batches to exactly that many tasks). */
+    private int averagingWorkers;
     private SparkComputationGraph net;
     /** The job group of the epoch now running (null between epochs): cancelled when an executor is lost. */
     private volatile String running;
@@ -102,7 +105,10 @@ public final class SparkEpochs implements AutoCloseable {
         this.images = data.count();
         this.batchPerWorker = settings.batchPerWorker(config.batchSize());
         long batches = 0;
-        for (DatasetInfo.Part p : data.info().parts()) batches += p.rows() / batchPerWorker;   // as PartBatches cuts them
+        for (DatasetInfo.Part p : data.info().parts()) {
+            partRows.add(p.rows());
+            batches += p.rows() / batchPerWorker;   // as PartBatches cuts them
+        }
         this.batchesPerEpoch = batches;
         this.spark = SparkContexts.open("cryosphere train", masterUrl, Map.of(
                 "spark.executor.extraJavaOptions", AERON_OPTS,
@@ -168,21 +174,31 @@ public final class SparkEpochs implements AutoCloseable {
         } else {
             master = averaging();
         }
-        System.err.printf(Locale.ROOT, "train: Spark %s, master %s, %s, %d part(s), %d images per worker step, %d worker(s) per executor%n",
+        System.err.printf(Locale.ROOT, "train: Spark %s, master %s, %s, %d part(s), %d images per worker step, %s%n",
                 jsc.version(), jsc.master(), settings.shared() ? "gradient sharing (threshold " + String.format(Locale.ROOT, "%.3g", threshold) + ")"
                         : "parameter averaging (every " + settings.averagingFrequency() + " steps)",
-                parts.size(), batchPerWorker, settings.workersPerNode());
+                parts.size(), batchPerWorker, settings.shared() ? settings.workersPerNode() + " worker(s) per executor"
+                        : "one replica per task slot (" + averagingWorkers + " now)"
+                        + (settings.workersPerNode() > 1 ? "; workers_per_node applies to gradient sharing only" : ""));
     }
 
+    /**
+     * DL4J's parameter averaging, fed one averaging round per fit (see {@link #averagingRounds}): with exactly its
+     * workers × frequency batches or fewer, DL4J trains the RDD as it is, one task per partition. Given a whole epoch
+     * it would cache every batch serialised, make one job per round that reads the whole cache and keeps a random
+     * share, and shuffle each share into balanced partitions.
+     */
     private TrainingMaster averaging() {
-        return new ParameterAveragingTrainingMaster.Builder(batchPerWorker)
+        averagingWorkers = averagingReplicas();
+        return new ParameterAveragingTrainingMaster.Builder(averagingWorkers, batchPerWorker)
                 .batchSizePerWorker(batchPerWorker)
                 .averagingFrequency(settings.averagingFrequency())
                 // DL4J documents "enabled by default" but the builder's field starts false: without it each average
                 // resets every replica's Adam moments to zero and the checkpoints hold no optimiser state
                 .saveUpdater(true)
-                // the repartition of the batches among the workers is random unless seeded
                 .rngSeed(config.seed())
+                .storageLevel(null)
+                .repartionData(Repartition.Never)
                 .workerPrefetchNumBatches(0)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .collectTrainingStats(false)
@@ -252,24 +268,29 @@ public final class SparkEpochs implements AutoCloseable {
     }
 
     private Outcome attempt(ComputationGraph graph, int epoch) {
+        // executors may register after the context started: averaging is rebuilt for the slots there are now
+        if (!(master instanceof SharedTrainingMaster) && averagingWorkers != averagingReplicas()) {
+            master = averaging();
+            net = null;
+        }
         if (net == null || net.getNetwork() != graph) {
             net = new SparkComputationGraph(jsc, graph, master);
             net.setListeners(new WorkerProbe(Integer.getInteger("cryosphere.train.workerLogEvery", 20)));
         }
-        // Under gradient sharing each task trains its own partition, so a dataset of fewer parts than replicas has its
-        // parts cut into slices (the same batches, dealt to more tasks); parameter averaging deals batches itself
-        int slices = master instanceof SharedTrainingMaster ? (replicas() + parts.size() - 1) / parts.size() : 1;
-        List<PartRef> order = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++)
-            for (int s = 0; s < slices; s++) order.add(new PartRef(i, parts.get(i), s, slices, 0, parts.size() * slices));
-        Collections.shuffle(order, new Random(BatchBuilder.mix(config.seed() ^ 0x5EEDL, epoch, -1)));
-        for (int q = 0; q < order.size(); q++) order.set(q, order.get(q).at(q));
+        List<PartRef> order = epochOrder(epoch);
         CollectionAccumulator<String> counts = jsc.sc().collectionAccumulator("cryosphere.train.images");
-        JavaRDD<MultiDataSet> batches = jsc.parallelize(order, order.size())
-                .flatMap(new PartBatches(configJson, config.seed(), epoch, batchPerWorker, counts, plan(graph, epoch)));
-        if (master instanceof SharedTrainingMaster) batches = new CountedBatches(batches, batchesPerEpoch);
+        TrainingClock.Plan plan = plan(graph, epoch);
         long t0 = System.nanoTime();
-        ComputationGraph trained = net.fitMultiDataSet(batches);
+        ComputationGraph trained;
+        if (master instanceof SharedTrainingMaster) {
+            // each task trains its own partition to the end of the epoch
+            trained = net.fitMultiDataSet(batches(sharingTasks(order, replicas()), counts, epoch, plan));
+        } else {
+            // one fit per averaging round: each task trains its averaging_frequency batches, then the driver averages
+            trained = graph;
+            for (List<Share> round : averagingRounds(order, averagingWorkers, settings.averagingFrequency()))
+                trained = net.fitMultiDataSet(batches(round, counts, epoch, plan));
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Long> perExecutor = new TreeMap<>();
         long images = 0;
@@ -290,10 +311,109 @@ public final class SparkEpochs implements AutoCloseable {
      */
     private TrainingClock.Plan plan(ComputationGraph graph, int epoch) {
         boolean sharing = master instanceof SharedTrainingMaster;
-        int replicas = sharing ? replicas() : Math.max(1, jsc.defaultParallelism());
-        double steps = Math.max(1.0, (double) (images / batchPerWorker) / replicas);
+        int replicas = sharing ? replicas() : averagingReplicas();
+        double steps = Math.max(1.0, (double) batchesPerEpoch / replicas);
         long anchor = sharing ? -1 : graph.getConfiguration().getIterationCount();
         return new TrainingClock.Plan(java.util.concurrent.ThreadLocalRandom.current().nextLong(), epoch, steps, anchor);
+    }
+
+    /**
+     * The epoch's batches in training order: the parts in a seeded order, each whole ({@code [0, rows / batch)}), with
+     * each batch's index in the epoch (the schedules' progress is read from it).
+     */
+    private List<PartRef> epochOrder(int epoch) {
+        List<Integer> shuffled = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) shuffled.add(i);
+        Collections.shuffle(shuffled, new Random(BatchBuilder.mix(config.seed() ^ 0x5EEDL, epoch, -1)));
+        List<PartRef> order = new ArrayList<>();
+        long first = 0;
+        for (int i : shuffled) {
+            int n = (int) (partRows.get(i) / batchPerWorker);
+            if (n > 0) order.add(new PartRef(i, parts.get(i), 0, n, first, batchesPerEpoch));
+            first += n;
+        }
+        return order;
+    }
+
+    /**
+     * Gradient sharing's tasks: one per part, each training its part to the end; a dataset of fewer parts than
+     * replicas has each part cut into that many contiguous slices (the same batches, dealt to more tasks).
+     */
+    static List<Share> sharingTasks(List<PartRef> order, int replicas) {
+        int slices = order.isEmpty() ? 1 : (replicas + order.size() - 1) / order.size();
+        List<Share> tasks = new ArrayList<>();
+        for (PartRef p : order) {
+            int n = p.to() - p.from();
+            for (int s = 0; s < slices; s++) {
+                int from = p.from() + (int) ((long) n * s / slices), to = p.from() + (int) ((long) n * (s + 1) / slices);
+                if (to > from) tasks.add(new Share(List.of(p.range(from, to))));
+            }
+        }
+        return tasks;
+    }
+
+    /**
+     * Parameter averaging's rounds: the epoch's batches in order, dealt {@code frequency} at a time to up to
+     * {@code replicas} tasks per round (a task's batches may end one part and start the next); the last round may have
+     * fewer tasks, and its last task fewer batches.
+     */
+    static List<List<Share>> averagingRounds(List<PartRef> order, int replicas, int frequency) {
+        List<List<Share>> rounds = new ArrayList<>();
+        List<Share> round = new ArrayList<>();
+        List<PartRef> task = new ArrayList<>();
+        int inTask = 0;
+        for (PartRef p : order) {
+            int at = p.from();
+            while (at < p.to()) {
+                int take = Math.min(frequency - inTask, p.to() - at);
+                task.add(p.range(at, at + take));
+                at += take;
+                inTask += take;
+                if (inTask == frequency) {
+                    round.add(new Share(List.copyOf(task)));
+                    task.clear();
+                    inTask = 0;
+                    if (round.size() == replicas) {
+                        rounds.add(List.copyOf(round));
+                        round.clear();
+                    }
+                }
+            }
+        }
+        if (!task.isEmpty()) round.add(new Share(List.copyOf(task)));
+        if (!round.isEmpty()) rounds.add(List.copyOf(round));
+        return rounds;
+    }
+
+    /** One RDD partition per task, made on the executors as the replicas train; its count known without a job. */
+    private JavaRDD<MultiDataSet> batches(List<Share> tasks, CollectionAccumulator<String> counts, int epoch,
+                                          TrainingClock.Plan plan) {
+        long n = 0;
+        for (Share t : tasks) for (PartRef r : t.ranges()) n += r.to() - r.from();
+        JavaRDD<MultiDataSet> rdd = jsc.parallelize(tasks, Math.max(1, tasks.size()))
+                .flatMap(new PartBatches(configJson, config.seed(), epoch, batchPerWorker, counts, plan));
+        return new CountedBatches(rdd, n);
+    }
+
+    /**
+     * Parameter averaging's replicas: one per task slot the executors have now ({@code local[N]}: N; a cluster: each
+     * executor's cores over {@code spark.task.cpus}, and its GPUs over the task's). Before the first executor has
+     * registered, waits for one up to Spark's {@code spark.scheduler.maxRegisteredResourcesWaitingTime} (30 s).
+     */
+    private int averagingReplicas() {
+        var sc = jsc.sc();
+        long deadline = System.nanoTime() + sc.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s") * 1_000_000L;
+        int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+        while (slots < 1 && !jsc.isLocal() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+        }
+        return Math.max(1, slots);
     }
 
     /** Gradient sharing's model replicas: one per worker thread of each executor (local mode: one JVM, one replica). */
@@ -355,13 +475,17 @@ public final class SparkEpochs implements AutoCloseable {
     }
 
     /**
-     * Slice {@code slice} of {@code slices} of one part file (its index in the dataset's part list), and its position
-     * in this epoch's order of {@code of} slices (the schedules' progress within the epoch is taken from it; see
-     * {@link PartBatches}). A slice is a contiguous run of the part's batches, so the batches do not depend on slicing.
+     * Batches {@code [from, to)} of one part file (its index in the dataset's part list; batch b is rows
+     * {@code [b·batch, (b+1)·batch)} of the part's seeded shuffle), and the index in the epoch's order of its batch
+     * {@code from}, of {@code total}: the schedules' progress is read from it (see {@link PartBatches}). The batches
+     * depend only on the part and the batch index, not on how an epoch is cut into ranges.
      */
-    record PartRef(int index, String uri, int slice, int slices, int position, int of) implements Serializable {
-        PartRef at(int position) { return new PartRef(index, uri, slice, slices, position, of); }
+    record PartRef(int index, String uri, int from, int to, long first, long total) implements Serializable {
+        PartRef range(int from, int to) { return new PartRef(index, uri, from, to, first + (from - this.from), total); }
     }
+
+    /** One task's batches: one or more ranges, trained in this order. */
+    record Share(List<PartRef> ranges) implements Serializable {}
 
     /**
      * An epoch's batches whose number is known without making them. DL4J's gradient-sharing master counts the RDD
@@ -380,8 +504,11 @@ public final class SparkEpochs implements AutoCloseable {
         public long count() { return count; }
     }
 
-    /** On an executor: a part file → shuffled rows → MultiDataSets of {@code batch} rows (the incomplete tail is dropped). */
-    static final class PartBatches implements FlatMapFunction<PartRef, MultiDataSet> {
+    /**
+     * On an executor: a task's ranges → each range's part file read and its rows shuffled (seeded by seed, epoch, part)
+     * → MultiDataSets of {@code batch} rows (a part's incomplete tail is never a batch).
+     */
+    static final class PartBatches implements FlatMapFunction<Share, MultiDataSet> {
         private static final long serialVersionUID = 1L;
         private final String configJson;
         private final long seed;
@@ -401,15 +528,52 @@ public final class SparkEpochs implements AutoCloseable {
         }
 
         @Override
-        public Iterator<MultiDataSet> call(PartRef part) {
+        public Iterator<MultiDataSet> call(Share share) {
             // a GPU Spark assigned but this executor cannot use fails the job here, with the fix (GpuPinningPlugin)
             GpuPinning.requireUsable();
             // this JVM's replicas count their steps in this epoch's plan for their learning-rate schedules (see
             // TrainingClock: DL4J makes batches ahead of the steps, so no clock set while making them can work). The
             // loss weights and τ travel in each batch and are exact
             TrainingClock.setPlan(plan);
+            BatchBuilder builder = new BatchBuilder(ModelConfig.fromJson(configJson));
+            long images = 0;
+            for (PartRef r : share.ranges()) images += (long) (r.to() - r.from()) * batch;
+            counts.add(WorkerProbe.executorId() + "=" + images);
+            Iterator<PartRef> ranges = share.ranges().iterator();
+            return new Iterator<>() {
+                PartRef range;
+                List<BatchBuilder.Row> rows;
+                int next;
+
+                @Override
+                public boolean hasNext() {
+                    while (range == null || next >= range.to()) {
+                        if (!ranges.hasNext()) return false;
+                        range = ranges.next();
+                        rows = rows(range);   // read when the task reaches it: one part's rows in memory at a time
+                        next = range.from();
+                    }
+                    return true;
+                }
+
+                @Override
+                public MultiDataSet next() {
+                    if (!hasNext()) throw new NoSuchElementException();
+                    List<BatchBuilder.Row> slice = rows.subList(next * batch, (next + 1) * batch);
+                    long batchIndex = ((long) range.index() << 32) | next;
+                    // the schedules' progress (epochs): the epoch plus the share of its batches before this one. Tasks
+                    // train side by side, so a schedule on Spark switches up to (tasks at once)/(batches) of an
+                    // epoch apart on different replicas
+                    double t = epoch + (double) (range.first() + next - range.from()) / range.total();
+                    next++;
+                    return BatchProgressHook.tag(builder.build(slice, seed, epoch, batchIndex, t), t);
+                }
+            };
+        }
+
+        private List<BatchBuilder.Row> rows(PartRef range) {
             List<BatchBuilder.Row> rows = new ArrayList<>();
-            try (DatasetReader.BatchStream s = DatasetReader.readPart(part.uri(), 1024, true)) {
+            try (DatasetReader.BatchStream s = DatasetReader.readPart(range.uri(), 1024, true)) {
                 while (s.hasNext()) {
                     ParticleBatch b = s.next();
                     for (int i = 0; i < b.size; i++)
@@ -417,37 +581,11 @@ public final class SparkEpochs implements AutoCloseable {
                                 b.originYAngst[i], b.ctf[i]));
                 }
             }
-            Collections.shuffle(rows, new Random(BatchBuilder.mix(seed ^ 0x5EEDL, epoch, part.index())));
-            BatchBuilder builder = new BatchBuilder(ModelConfig.fromJson(configJson));
-            int n = rows.size() / batch;
-            int from = (int) ((long) n * part.slice() / part.slices()), to = (int) ((long) n * (part.slice() + 1) / part.slices());
-            counts.add(WorkerProbe.executorId() + "=" + (long) (to - from) * batch);
-            return new Iterator<>() {
-                int next = from;
-
-                @Override
-                public boolean hasNext() { return next < to; }
-
-                @Override
-                public MultiDataSet next() {
-                    if (next >= to) throw new NoSuchElementException();
-                    List<BatchBuilder.Row> slice = rows.subList(next * batch, (next + 1) * batch);
-                    long batchIndex = ((long) part.index() << 32) | next;
-                    double t = progress(part, (double) (next - from) / (to - from));
-                    next++;
-                    return BatchProgressHook.tag(builder.build(slice, seed, epoch, batchIndex, t), t);
-                }
-            };
-        }
-
-        /**
-         * The schedules' progress (epochs) at a fraction of this slice: the epoch plus the share of the epoch's slices
-         * before it in the order. Workers train their parts side by side, so a worker's progress is this to within the
-         * share of the parts trained at the same time (W parts of P for W workers): a schedule on Spark switches up to
-         * W/P of an epoch apart on different workers.
-         */
-        private double progress(PartRef part, double fraction) {
-            return epoch + (part.position() + fraction) / part.of();
+            if ((long) range.to() * batch > rows.size())
+                throw new IllegalStateException(range.uri() + ": " + rows.size() + " rows, but the dataset's info lists enough for "
+                        + range.to() + " batches of " + batch + " (was the part replaced after ingest?)");
+            Collections.shuffle(rows, new Random(BatchBuilder.mix(seed ^ 0x5EEDL, epoch, range.index())));
+            return rows;
         }
     }
 }

@@ -15,9 +15,10 @@ class SparkSettingsTest {
     Path dir;
 
     @Test
-    void defaultsAreGradientSharingOneReplicaPerExecutorAndTheConfigBatch() {
+    void defaultsAreParameterAveragingEvery5StepsOneReplicaPerExecutorAndTheConfigBatch() {
         SparkSettings s = RunConfig.defaults().spark;
-        assertTrue(s.shared());
+        assertFalse(s.shared());
+        assertEquals(5, s.averagingFrequency());
         assertEquals(1, s.workersPerNode());
         assertEquals(128, s.batchPerWorker(128));
         assertEquals(3e-6, s.threshold(3e-5, 3e-4), 1e-18);   // a tenth of the smaller learning rate

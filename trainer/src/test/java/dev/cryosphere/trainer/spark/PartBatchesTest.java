@@ -24,8 +24,9 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Gradient sharing deals a part's batches to several tasks when the dataset has fewer parts than replicas: the slices
- * must together give exactly the batches of the whole part (same rows, same order, same noise), whatever the slicing.
+ * Gradient sharing deals a part's batches to several tasks when the dataset has fewer parts than replicas, and parameter
+ * averaging deals an epoch's batches in rounds of a few per task: together they must be exactly the batches of the whole
+ * part (same rows, same order, same noise, same progress), however they are cut.
  */
 class PartBatchesTest {
     @TempDir
@@ -51,30 +52,71 @@ class PartBatchesTest {
                 AtomicModel.read(SharedData.structures("1ake.pdb")), ROWS, yaml);
         String uri = part.toUri().toString();
 
-        List<MultiDataSet> whole = batches(config, new SparkEpochs.PartRef(0, uri, 0, 1, 0, 1));
-        assertEquals(ROWS / BATCH, whole.size(), "the incomplete tail is dropped");
-        for (int slices : new int[]{2, 3, 5}) {
-            List<MultiDataSet> joined = new ArrayList<>();
-            for (int s = 0; s < slices; s++) joined.addAll(batches(config, new SparkEpochs.PartRef(0, uri, s, slices, s, slices)));
-            assertEquals(whole.size(), joined.size(), slices + " slices: batches");
-            // the image and the latent noise (seeded by the batch's index in its part) and the target; the third
-            // input also carries the loss weights at the batch's progress, which is its share of the epoch's slices
-            for (int b = 0; b < whole.size(); b++) {
-                for (int k = 0; k < 2; k++)
-                    assertEquals(whole.get(b).getFeatures(k), joined.get(b).getFeatures(k),
-                            slices + " slices: batch " + b + ", input " + k);
-                assertEquals(whole.get(b).getLabels(0), joined.get(b).getLabels(0), slices + " slices: batch " + b + ", target");
+        int n = ROWS / BATCH;
+        SparkEpochs.PartRef part0 = new SparkEpochs.PartRef(0, uri, 0, n, 0, n);
+        List<MultiDataSet> whole = batches(config, List.of(new SparkEpochs.Share(List.of(part0))));
+        assertEquals(n, whole.size(), "the incomplete tail is dropped");
+        for (int replicas : new int[]{2, 3, 5})
+            assertSame(whole, batches(config, SparkEpochs.sharingTasks(List.of(part0), replicas)), "sharing, " + replicas + " replicas");
+        for (int frequency : new int[]{1, 2, 5})
+            for (int replicas : new int[]{1, 2, 3}) {
+                List<SparkEpochs.Share> dealt = new ArrayList<>();
+                for (List<SparkEpochs.Share> round : SparkEpochs.averagingRounds(List.of(part0), replicas, frequency)) {
+                    assertTrue(round.size() <= replicas, "tasks per round");
+                    dealt.addAll(round);
+                }
+                assertSame(whole, batches(config, dealt), "averaging, " + replicas + " replicas, every " + frequency);
             }
+    }
+
+    @Test
+    void averagingRoundsDealEveryBatchOnceInOrderAcrossParts() {
+        // three parts of 7, 0 and 4 batches, in the epoch's order; 3 replicas, averaging every 2 steps
+        List<SparkEpochs.PartRef> order = List.of(new SparkEpochs.PartRef(2, "c", 0, 7, 0, 11),
+                new SparkEpochs.PartRef(0, "a", 0, 4, 7, 11));
+        List<List<SparkEpochs.Share>> rounds = SparkEpochs.averagingRounds(order, 3, 2);
+        List<String> seen = new ArrayList<>();
+        List<Integer> tasks = new ArrayList<>();
+        for (List<SparkEpochs.Share> round : rounds) {
+            tasks.add(round.size());
+            for (SparkEpochs.Share t : round) {
+                int batches = 0;
+                for (SparkEpochs.PartRef r : t.ranges()) {
+                    batches += r.to() - r.from();
+                    for (int b = r.from(); b < r.to(); b++) {
+                        seen.add(r.uri() + b);
+                        assertEquals(seen.size() - 1, r.first() + b - r.from(), "index in the epoch of " + r.uri() + b);
+                    }
+                }
+                assertTrue(batches <= 2, "batches per task");
+            }
+        }
+        assertEquals(List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "a0", "a1", "a2", "a3"), seen);
+        assertEquals(List.of(3, 3), tasks, "11 batches: 3 tasks of 2, then 2 of 2 and one of 1");
+    }
+
+    private static void assertSame(List<MultiDataSet> expected, List<MultiDataSet> actual, String what) {
+        assertEquals(expected.size(), actual.size(), what + ": batches");
+        // the image and the latent noise (seeded by the batch's index in its part), the loss weights at the batch's
+        // progress (its index in the epoch) and the target
+        for (int b = 0; b < expected.size(); b++) {
+            for (int k = 0; k < 3; k++)
+                assertEquals(expected.get(b).getFeatures(k), actual.get(b).getFeatures(k), what + ": batch " + b + ", input " + k);
+            assertEquals(expected.get(b).getLabels(0), actual.get(b).getLabels(0), what + ": batch " + b + ", target");
         }
     }
 
-    private static List<MultiDataSet> batches(ModelConfig config, SparkEpochs.PartRef ref) {
-        CollectionAccumulator<String> counts = new CollectionAccumulator<>();
-        Iterator<MultiDataSet> it = new SparkEpochs.PartBatches(config.toJson(), 11, 3, BATCH, counts,
-                new TrainingClock.Plan(1, 3, 10, -1)).call(ref);
+    private static List<MultiDataSet> batches(ModelConfig config, List<SparkEpochs.Share> tasks) {
         List<MultiDataSet> out = new ArrayList<>();
-        it.forEachRemaining(out::add);
-        assertEquals(List.of("?=" + (long) out.size() * BATCH), counts.value(), "images counted for the executor");
+        long counted = 0;
+        for (SparkEpochs.Share t : tasks) {
+            CollectionAccumulator<String> counts = new CollectionAccumulator<>();
+            Iterator<MultiDataSet> it = new SparkEpochs.PartBatches(config.toJson(), 11, 3, BATCH, counts,
+                    new TrainingClock.Plan(1, 3, 10, -1)).call(t);
+            int before = out.size();
+            it.forEachRemaining(out::add);
+            assertEquals(List.of("?=" + (long) (out.size() - before) * BATCH), counts.value(), "images counted for the executor");
+        }
         return out;
     }
 }
