@@ -8,8 +8,8 @@ package dev.cryosphere.trainer.model;
  * <ul>
  * <li>In one JVM the trainer publishes its progress before every step ({@link #setProgress}).</li>
  * <li>On Spark every task that makes an epoch's batches publishes that epoch's {@link Plan}: DL4J makes batches ahead
- * of training (under parameter averaging all of an epoch's, cached; under gradient sharing a few ahead, on a prefetch
- * thread), so a progress published per batch while making them would run ahead of the steps. A replica's schedule instead counts its own steps: DL4J passes the replica's iteration count to the schedule,
+ * of training (under gradient sharing a few ahead, on a prefetch thread; under parameter averaging DL4J's own path
+ * made all of an epoch's first, and its prefetch option would make them ahead too), so a progress published per batch while making them would run ahead of the steps. A replica's schedule instead counts its own steps: DL4J passes the replica's iteration count to the schedule,
  * and the progress is the plan's epoch plus the steps since the plan's anchor over the steps a replica takes per epoch.
  * Under gradient sharing the replica persists across epochs and its count is its own, so the anchor is its count at
  * its first step under the plan; a JVM that made none of an epoch's batches keeps counting from the previous plan,

@@ -270,8 +270,10 @@ public final class SparkEpochs implements AutoCloseable {
     private Outcome attempt(ComputationGraph graph, int epoch) {
         // executors may register after the context started: averaging is rebuilt for the slots there are now
         if (!(master instanceof SharedTrainingMaster) && averagingWorkers != averagingReplicas()) {
+            int before = averagingWorkers;
             master = averaging();
             net = null;
+            System.err.printf(Locale.ROOT, "train: parameter averaging over %d replicas (task slots; was %d)%n", averagingWorkers, before);
         }
         if (net == null || net.getNetwork() != graph) {
             net = new SparkComputationGraph(jsc, graph, master);
