@@ -41,12 +41,13 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Data-parallel epochs on Spark. Per epoch: an RDD of the dataset's part files (one partition each, in a seeded order);
- * executors read their own parts, shuffle the rows with a seed from (seed, epoch, part) and cut them into
- * {@link BatchBuilder} batches whose noise is seeded from (seed, epoch, part, batch within part); one
- * {@code fitMultiDataSet} call trains on them with DL4J's {@link SharedTrainingMaster} (gradient sharing with
- * threshold encoding, the default) or {@link ParameterAveragingTrainingMaster}. The driver never reads images, except
- * the one probe batch the caller may use for the per-term metrics.
+ * Data-parallel epochs on Spark. Per epoch: the dataset's part files in a seeded order, each part's batches numbered;
+ * executors read their parts, shuffle the rows with a seed from (seed, epoch, part) and cut them into
+ * {@link BatchBuilder} batches whose noise is seeded from (seed, epoch, part, batch within part), so the batches do
+ * not depend on how the epoch is dealt to tasks. DL4J's {@link ParameterAveragingTrainingMaster} (the default) gets one
+ * {@code fitMultiDataSet} call per averaging round ({@link #averagingRounds}); its {@link SharedTrainingMaster}
+ * (gradient sharing with threshold encoding) one call per epoch, a task per part ({@link #sharingTasks}). The driver
+ * never reads images, except the one probe batch the caller may use for the per-term metrics.
  * <p>
  * A failed epoch (Spark gave up on a task, e.g. executors lost beyond its retries) is redone from the parameters and
  * optimiser state the driver held before it, at most {@code epoch_retries} times.
