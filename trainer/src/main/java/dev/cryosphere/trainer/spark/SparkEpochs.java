@@ -173,6 +173,7 @@ public final class SparkEpochs implements AutoCloseable {
                     .collectTrainingStats(false)
                     .build();
         } else {
+            awaitExecutors();
             master = averaging();
         }
         System.err.printf(Locale.ROOT, "train: Spark %s, master %s, %s, %d part(s), %d images per worker step, %s%n",
@@ -400,24 +401,43 @@ public final class SparkEpochs implements AutoCloseable {
 
     /**
      * Parameter averaging's replicas: one per task slot the executors have now ({@code local[N]}: N; a cluster: each
-     * executor's cores over {@code spark.task.cpus}, and its GPUs over the task's). Before the first executor has
-     * registered, waits for one up to Spark's {@code spark.scheduler.maxRegisteredResourcesWaitingTime} (30 s).
+     * executor's cores over {@code spark.task.cpus}, and its GPUs over the task's).
      */
-    private int averagingReplicas() {
+    private int averagingReplicas() { return Math.max(1, slots()); }
+
+    private int slots() {
         var sc = jsc.sc();
-        long deadline = System.nanoTime() + sc.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s") * 1_000_000L;
-        int slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
-        while (slots < 1 && !jsc.isLocal() && System.nanoTime() < deadline) {
+        return sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+    }
+
+    /**
+     * Before the first epoch on a cluster: waits until the executors that are starting have registered, i.e. until
+     * there is a slot and the count has not changed for {@value #SETTLE_MS} ms, at most Spark's
+     * {@code spark.scheduler.maxRegisteredResourcesWaitingTime} (30 s). A cluster manager starts an application's
+     * executors together, but each is a new JVM that registers seconds after the others; averaging rounds dealt to the
+     * first one alone would leave the rest idle until the next epoch (seen in a CI run: the whole epoch on one of two).
+     */
+    private void awaitExecutors() {
+        if (jsc.isLocal()) return;
+        long deadline = System.nanoTime() + jsc.getConf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s") * 1_000_000L;
+        int slots = slots();
+        long since = System.nanoTime();
+        while (System.nanoTime() < deadline && !(slots > 0 && System.nanoTime() - since >= SETTLE_MS * 1_000_000L)) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
-            slots = sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile());
+            int now = slots();
+            if (now != slots) {
+                slots = now;
+                since = System.nanoTime();
+            }
         }
-        return Math.max(1, slots);
     }
+
+    private static final long SETTLE_MS = 5_000;
 
     /** Gradient sharing's model replicas: one per worker thread of each executor (local mode: one JVM, one replica). */
     private int replicas() {
