@@ -83,7 +83,6 @@ public final class SparkEpochs implements AutoCloseable {
     private final String configJson;
     private final List<String> parts;
     private final int batchPerWorker;
-    private final long images;
     private final long batchesPerEpoch;
     private final List<Long> partRows = new ArrayList<>();
     private TrainingMaster master;
@@ -103,7 +102,6 @@ public final class SparkEpochs implements AutoCloseable {
         this.config = config;
         this.configJson = config.toJson();
         this.parts = List.copyOf(data.parts());
-        this.images = data.count();
         this.batchPerWorker = settings.batchPerWorker(config.batchSize());
         long batches = 0;
         for (DatasetInfo.Part p : data.info().parts()) {
