@@ -84,7 +84,8 @@ public final class SparkEpochs implements AutoCloseable {
     private final List<String> parts;
     private final int batchPerWorker;
     private final long batchesPerEpoch;
-    private final List<Long> partRows = new ArrayList<>();
+    /** Batches of each part (its rows over the worker batch, the incomplete tail dropped), in the dataset's part order. */
+    private final List<Integer> partBatches = new ArrayList<>();
     private TrainingMaster master;
     /** The replicas parameter averaging was built for (its rounds deal batches to exactly that many tasks). */
     private int averagingWorkers;
@@ -105,8 +106,8 @@ public final class SparkEpochs implements AutoCloseable {
         this.batchPerWorker = settings.batchPerWorker(config.batchSize());
         long batches = 0;
         for (DatasetInfo.Part p : data.info().parts()) {
-            partRows.add(p.rows());
-            batches += p.rows() / batchPerWorker;   // as PartBatches cuts them
+            partBatches.add((int) (p.rows() / batchPerWorker));   // as PartBatches cuts them
+            batches += partBatches.get(partBatches.size() - 1);
         }
         this.batchesPerEpoch = batches;
         this.spark = SparkContexts.open("cryosphere train", masterUrl, Map.of(
@@ -313,7 +314,7 @@ public final class SparkEpochs implements AutoCloseable {
      */
     private TrainingClock.Plan plan(ComputationGraph graph, int epoch) {
         boolean sharing = master instanceof SharedTrainingMaster;
-        int replicas = sharing ? replicas() : averagingReplicas();
+        int replicas = sharing ? replicas() : averagingWorkers;   // the tasks each averaging round is dealt to
         double steps = Math.max(1.0, (double) batchesPerEpoch / replicas);
         long anchor = sharing ? -1 : graph.getConfiguration().getIterationCount();
         return new TrainingClock.Plan(java.util.concurrent.ThreadLocalRandom.current().nextLong(), epoch, steps, anchor);
@@ -330,7 +331,7 @@ public final class SparkEpochs implements AutoCloseable {
         List<PartRef> order = new ArrayList<>();
         long first = 0;
         for (int i : shuffled) {
-            int n = (int) (partRows.get(i) / batchPerWorker);
+            int n = partBatches.get(i);
             if (n > 0) order.add(new PartRef(i, parts.get(i), 0, n, first, batchesPerEpoch));
             first += n;
         }
@@ -509,8 +510,9 @@ public final class SparkEpochs implements AutoCloseable {
     record Share(List<PartRef> ranges) implements Serializable {}
 
     /**
-     * An epoch's batches whose number is known without making them. DL4J's gradient-sharing master counts the RDD
-     * before training (for its statistics only); uncached, that count would make every batch of the epoch once more.
+     * Batches whose number is known without making them. Both DL4J masters count the RDD before training (gradient
+     * sharing for its statistics, parameter averaging to cut it into rounds); uncached, that count would make every
+     * batch once more.
      */
     static final class CountedBatches extends JavaRDD<MultiDataSet> {
         private static final long serialVersionUID = 1L;
