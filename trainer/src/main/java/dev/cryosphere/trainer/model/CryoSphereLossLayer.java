@@ -89,6 +89,8 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     private double[] gmmScale;
     /** τ comes from the input (annealed) rather than {@link #tau}; false for layers saved before annealing existed. */
     private boolean tauColumn;
+    /** Segment weights with −log s_k ({@link ModelConfig#normalisedPosterior()}); false for layers saved before it. */
+    private boolean normalisedPosterior;
 
     /** For JSON. */
     public CryoSphereLossLayer() {}
@@ -101,6 +103,7 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
         this.latentDim = c.latentDim();
         this.tau = c.tau();
         this.stdFloor = c.stdFloor();
+        this.normalisedPosterior = c.normalisedPosterior();
         this.epsilonKl = c.epsilonKl();
         this.clashCutoff = c.clashCutoff();
         this.fullClash = c.fullClash();
@@ -252,6 +255,7 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
             } else {
                 SDVariable logPi = sd.reshape(logSoftmax(sd, cols(sd, logits, g0, g0 + kp), 1), -1, 1, kp);
                 SDVariable logits0 = z.mul(z).mul(-0.5).add(logPi);
+                if (normalisedPosterior) logits0 = logits0.sub(sd.math().log(sp));
                 w = softmax(sd, tauNow != null ? logits0.div(tauNow) : logits0.div(tau), 2);
             }
 
@@ -699,6 +703,8 @@ public class CryoSphereLossLayer extends SameDiffOutputLayer {
     public void setLatentDim(int latentDim) { this.latentDim = latentDim; }
     public double getTau() { return tau; }
     public void setTau(double tau) { this.tau = tau; }
+    public boolean isNormalisedPosterior() { return normalisedPosterior; }
+    public void setNormalisedPosterior(boolean normalisedPosterior) { this.normalisedPosterior = normalisedPosterior; }
     public double getStdFloor() { return stdFloor; }
     public void setStdFloor(double stdFloor) { this.stdFloor = stdFloor; }
     public double getEpsilonKl() { return epsilonKl; }

@@ -56,6 +56,9 @@ import java.util.List;
  * @param tauStart       optional segmentation temperature at the start, annealed geometrically to {@code tau}
  *                       over {@code tauEpochs} epochs; null = τ constant (the reference). See {@link #tauAt(double)}.
  * @param tauEpochs      length of that annealing in epochs, fractions allowed (null with tauStart null)
+ * @param segmentationPosterior the residues' segment weights: "reference" (also null) = softmax of
+ *                       −½(r − m_k)²/s_k² + log π_k, as the reference (no −log s_k); "normalised" = the GMM's
+ *                       posterior, with −log s_k. See {@link #normalisedPosterior()}.
  *
  * <p>Time in this record is in epochs (dataset passes), fractions allowed: the trainer evaluates every schedule at
  * its progress t = epoch + fraction of the epoch done, before every step. Settings given in images or optimiser steps
@@ -71,7 +74,8 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                           GmmValues segmentationStart, GmmValues segmentationPrior,
                           Double lowPassAngstrom, Double inputMaskRadius,
                           int batchSize, int epochs, long seed, double latentStdInit,
-                          LrSchedule lrSchedule, String segmentationUnits, Double tauStart, Double tauEpochs) {
+                          LrSchedule lrSchedule, String segmentationUnits, Double tauStart, Double tauEpochs,
+                          String segmentationPosterior) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -99,6 +103,8 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
             throw new IllegalArgumentException("tau_epochs must be positive with tau_start: " + tauEpochs);
         if (segmentationUnits != null && !UNITS.contains(segmentationUnits))
             throw new IllegalArgumentException("segmentation_units must be residues or segments: " + segmentationUnits);
+        if (segmentationPosterior != null && !POSTERIORS.contains(segmentationPosterior))
+            throw new IllegalArgumentException("segmentation_posterior must be reference or normalised: " + segmentationPosterior);
         if (latentStdInit != 0 && !(latentStdInit > stdFloor))
             throw new IllegalArgumentException("latent_std_init must be larger than the std floor " + stdFloor + ": " + latentStdInit);
         encoderHidden = List.copyOf(encoderHidden);
@@ -124,7 +130,7 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
                 Schedule.constant(0.1), Schedule.constant(0.1), 4.0, true,
                 Schedule.linear(), Schedule.linear(), Schedule.linear(), Schedule.cyclical(5, 0.5),
                 null, null, null, null,
-                128, 300, 0L, DEFAULT_LATENT_STD_INIT, null, null, null, null);
+                128, 300, 0L, DEFAULT_LATENT_STD_INIT, null, null, null, null, null);
     }
 
     /** The networks' learning rate at progress {@code t} (epochs, 0 = start), after the schedule's decays. */
@@ -206,20 +212,20 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withParts(List<Part> parts) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
-                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                klStds, klProportions, null, null, lowPassAngstrom, inputMaskRadius, batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withImage(int box, double apix, double sigma, double fStd) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     /** Whether τ changes during training (then the graph reads it from the input, see {@link InputLayout}). */
@@ -263,63 +269,84 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash,
                 klLatent, klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withSegmentationUnits(String segmentationUnits) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash,
                 klLatent, klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
+    }
+
+    /** Values of {@code segmentation_posterior}. */
+    public static final List<String> POSTERIORS = List.of("reference", "normalised");
+
+    /**
+     * Whether the segment weights are the Gaussian mixture's true posterior (each component's density normalised, so
+     * −log s_k enters the softmax). Why offer it: without that term a segment whose std grows raises its weight
+     * everywhere and wins over its neighbours at any distance; with it a wide segment pays for its width, as in any
+     * GMM, so one segment cannot take a whole chain by growing (measured on set (c), seed 1, docs/benchmarks.md).
+     */
+    @JsonIgnore
+    public boolean normalisedPosterior() {
+        return "normalised".equals(segmentationPosterior);
+    }
+
+    public ModelConfig withSegmentationPosterior(String segmentationPosterior) {
+        return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
+                stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
+                klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withTau(double tau) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withL2(double l2) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withFullClash(boolean fullClash) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent,
                 klMeans, klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withLatentStdInit(double latentStdInit) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withSeed(long seed) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withEpochs(int epochs) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public ModelConfig withBatchSize(int batchSize) {
         return new ModelConfig(box, apix, sigma, fStd, latentDim, encoderHidden, decoderHidden, leakySlope, parts, tau,
                 stdFloor, epsilonKl, lrNetworks, lrSegmentation, l2, continuity, clash, clashCutoff, fullClash, klLatent, klMeans,
                 klStds, klProportions, segmentationStart, segmentationPrior, lowPassAngstrom, inputMaskRadius,
-                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs);
+                batchSize, epochs, seed, latentStdInit, lrSchedule, segmentationUnits, tauStart, tauEpochs, segmentationPosterior);
     }
 
     public String toJson() {

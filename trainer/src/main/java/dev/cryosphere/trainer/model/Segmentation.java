@@ -9,9 +9,10 @@ import java.util.List;
  *   m_k = meansMeans_k + meansStds_k · εm_k
  *   s_k = StdTransform(stdsMeans_k + stdsStds_k · εs_k)
  *   π   = softmax over the part's segments of (proportionsMeans + proportionsStds · εp)
- *   w_rk = softmax_k((−½ (r − m_k)² / s_k² + log π_k) / τ)      over the segments of r's part
+ *   w_rk = softmax_k((−½ (r − m_k)² / s_k² + log π_k [− log s_k]) / τ)      over the segments of r's part
  * </pre>
- * The noise ε is drawn outside the graph and passed in, so a forward and its backward see one sample.
+ * The noise ε is drawn outside the graph and passed in, so a forward and its backward see one sample. The bracketed
+ * term is there with {@link ModelConfig#normalisedPosterior()}.
  */
 public final class Segmentation {
     private Segmentation() {}
@@ -22,8 +23,13 @@ public final class Segmentation {
      *
      * @param noise εm (K) | εs (K) | εp (K), K = total segments
      */
+    public static double[][] weights(ModelConfig.GmmValues q, ModelConfig c, int residues, double[] noise, double tau) {
+        return weights(q, c.parts(), residues, noise, tau, c.stdFloor(), c.normalisedPosterior());
+    }
+
+    /** As above with the configuration's pieces given one by one. */
     public static double[][] weights(ModelConfig.GmmValues q, List<ModelConfig.Part> parts, int residues,
-                                     double[] noise, double tau, double stdFloor) {
+                                     double[] noise, double tau, double stdFloor, boolean normalised) {
         int k = q.size();
         if (noise.length != 3 * k) throw new IllegalArgumentException("expected " + 3 * k + " noise values, got " + noise.length);
         double[][] w = new double[residues][k];
@@ -48,7 +54,7 @@ public final class Segmentation {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int i = 0; i < kp; i++) {
                     double d = (r - m[i]) / s[i];
-                    l[i] = (-0.5 * d * d + logPi[i]) / tau;
+                    l[i] = (-0.5 * d * d + logPi[i] - (normalised ? Math.log(s[i]) : 0)) / tau;
                     max = Math.max(max, l[i]);
                 }
                 double sum = 0;

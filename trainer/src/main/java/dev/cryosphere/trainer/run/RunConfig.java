@@ -40,6 +40,8 @@ import java.util.List;
  * sigma: 2.0                  # Å, Gaussian width per residue
  * tau: 0.05                   # segmentation softmax temperature
  * segmentation_units: segments # units of the GMM means/stds for the optimiser: segments (part length / K) [residues]
+ * segmentation_posterior: reference # segment weights without −log s_k, as the reference; normalised: the GMM's
+ *                             #   posterior (a segment pays for its width); see ModelConfig
  * tau_start:                  # optional: τ at the start, annealed geometrically to tau over tau_epochs
  * tau_epochs:
  * low_pass:                   # Å: hard low-pass of the loss target (the observed image), |k| < 1/low_pass; none by default
@@ -100,6 +102,7 @@ public final class RunConfig {
     public Double sigma = 2.0;
     public Double tau = 0.05;
     public String segmentationUnits = "segments";
+    public String segmentationPosterior = "reference";
     public Double tauStart;
     public TrainingTime tauEpochs;
     public Double lowPass;
@@ -438,7 +441,8 @@ public final class RunConfig {
                     optionalPositive(inputMaskRadius, "input_mask_radius", source), batchSize,
                     epochs.wholeEpochs(images, batchSize), seed, latentStdInit,
                     scheduler == null ? null : scheduler.toSchedule(images, batchSize, source), units(segmentationUnits, source),
-                    tauStart, tauStart == null ? null : tauEpochs.epochs(images, batchSize));
+                    tauStart, tauStart == null ? null : tauEpochs.epochs(images, batchSize),
+                    posterior(segmentationPosterior, source));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InputException(source, "configuration", String.valueOf(e.getMessage()));
         }
@@ -447,6 +451,12 @@ public final class RunConfig {
     private static String units(String value, Object source) {
         if (value == null || !ModelConfig.UNITS.contains(value))
             throw new InputException(source, "key 'segmentation_units'", "residues or segments, not '" + value + "'");
+        return value;
+    }
+
+    private static String posterior(String value, Object source) {
+        if (value == null || !ModelConfig.POSTERIORS.contains(value))
+            throw new InputException(source, "key 'segmentation_posterior'", "reference or normalised, not '" + value + "'");
         return value;
     }
 

@@ -112,7 +112,7 @@ public final class TrainedModel {
     /** Segmentation weights [residue][segment]: the mean segmentation (noise 0) or one sample. */
     public double[][] segmentation(double[] noiseOrNull) {
         double[] noise = noiseOrNull != null ? noiseOrNull : new double[3 * config.segments()];
-        return Segmentation.weights(gmm(), config.parts(), structure.residues(), noise, config.tau(), config.stdFloor());
+        return Segmentation.weights(gmm(), config, structure.residues(), noise, config.tau());
     }
 
     /** Coordinates (flat, Å) of the structure at each latent point, with the given segmentation. */

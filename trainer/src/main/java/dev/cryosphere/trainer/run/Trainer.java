@@ -432,8 +432,8 @@ public final class Trainer {
         AtomicModel base = RunFrame.baseModel(layout);
         int r = base.size();
         double[] zero = new double[3 * config.segments()];
-        int[] learned = TrainReport.owners(Segmentation.weights(now, config.parts(), r, zero, config.tau(), config.stdFloor()));
-        int[] initial = TrainReport.owners(Segmentation.weights(start, config.parts(), r, zero, config.tau(), config.stdFloor()));
+        int[] learned = TrainReport.owners(Segmentation.weights(now, config, r, zero, config.tau()));
+        int[] initial = TrainReport.owners(Segmentation.weights(start, config, r, zero, config.tau()));
         System.out.println("train: " + TrainReport.segmentsLine(base, learned, config.segments()));
         int shift = TrainReport.boundaryShift(initial, learned);
         boolean unlearned = moved < 1 && startStd >= 1;
@@ -479,7 +479,7 @@ public final class Trainer {
     private int[] segmentSizes(ComputationGraph graph) {
         ModelConfig.GmmValues q = TrainedModel.gmmOf(graph);
         int r = BaseStructure.of(RunFrame.baseModel(layout)).residues();
-        double[][] w = Segmentation.weights(q, config.parts(), r, new double[3 * config.segments()], config.tau(), config.stdFloor());
+        double[][] w = Segmentation.weights(q, config, r, new double[3 * config.segments()], config.tau());
         int[] sizes = new int[config.segments()];
         for (double[] row : w) {
             int best = -1;

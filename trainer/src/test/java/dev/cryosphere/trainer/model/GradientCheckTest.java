@@ -33,8 +33,9 @@ class GradientCheckTest {
      * checked on a sample of entries by the same central differences.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"residues", "segments"})
-    void wholeGraphPassesDl4jGradientCheck(String units) {
+    @ValueSource(strings = {"residues", "segments", "segments, normalised posterior"})
+    void wholeGraphPassesDl4jGradientCheck(String variant) {
+        String units = variant.split(",")[0];
         Random rng = new Random(11);
         int box = 8, res = 12, k = 3, batch = 3;
         BaseStructure s = TinyModels.randomChain(res, 6, rng);
@@ -42,7 +43,8 @@ class GradientCheckTest {
         // L2 off: DL4J's checker adds the L2 gradient at full strength but the L2 score divided by the batch
         // (measured: every weight off by exactly (1 − 1/B)·c·w), an artefact of the checker, not of training.
         ModelConfig c = ModelConfig.defaults(box, 3.0, res, k)
-                .withNetworks(3, List.of(4, 4), List.of(3)).withTau(0.5).withL2(0).withSegmentationUnits(units);
+                .withNetworks(3, List.of(4, 4), List.of(3)).withTau(0.5).withL2(0).withSegmentationUnits(units)
+                .withSegmentationPosterior(variant.contains("normalised") ? "normalised" : "reference");
         ComputationGraph net = TinyModels.graph(c, s, DataType.DOUBLE);
         double[][] rot = new double[batch][], origin = new double[batch][], noise = new double[batch][];
         CtfParams[] ctf = new CtfParams[batch];

@@ -37,20 +37,28 @@ class RendererEquivalenceTest {
         check(true, DataType.FLOAT, 1e-4);
     }
 
+    /** With −log s_k in the weights; the per-image std draws differ, so the weights differ from the reference's. */
+    @Test
+    void normalisedPosteriorMatchesJavaSegmentation() {
+        double moved = check(true, DataType.DOUBLE, 1e-4, List.of(ModelConfig.Part.whole(RES, K)), "normalised");
+        assertTrue(moved > 1e-3, "the −log s_k term changed no weight by more than " + moved + ": the test would not see it");
+    }
+
     @Test
     void partsWithUntouchedResidues() {
         // residues 0-4 and 15-17 belong to no part and must keep their base position
-        check(true, DataType.DOUBLE, 1e-4, List.of(new ModelConfig.Part(5, 10, 2, 3), new ModelConfig.Part(18, 12, 1, 0)));
+        check(true, DataType.DOUBLE, 1e-4, List.of(new ModelConfig.Part(5, 10, 2, 3), new ModelConfig.Part(18, 12, 1, 0)), "reference");
     }
 
     private static void check(boolean deform, DataType dt, double tol) {
-        check(deform, dt, tol, List.of(ModelConfig.Part.whole(RES, K)));
+        check(deform, dt, tol, List.of(ModelConfig.Part.whole(RES, K)), "reference");
     }
 
-    private static void check(boolean deform, DataType dt, double tol, List<ModelConfig.Part> parts) {
+    /** @return the largest change of a weight between the configuration's posterior and the reference's */
+    private static double check(boolean deform, DataType dt, double tol, List<ModelConfig.Part> parts, String posterior) {
         Random rng = new Random(7);
         BaseStructure s = TinyModels.randomChain(RES, 14, rng);
-        ModelConfig c = TinyModels.tinyConfig(BOX, APIX, RES, K, 2, 8).withParts(parts);
+        ModelConfig c = TinyModels.tinyConfig(BOX, APIX, RES, K, 2, 8).withParts(parts).withSegmentationPosterior(posterior);
         ComputationGraph net = TinyModels.graph(c, s, dt);
         double[] decoded = new double[6 * c.segments()];
         if (deform) {
@@ -65,11 +73,14 @@ class RendererEquivalenceTest {
         INDArray pred = net.output(false, in)[0];
 
         GaussianRenderer renderer = new GaussianRenderer(BOX, APIX, c.sigma());
-        double worst = 0;
+        double worst = 0, moved = 0;
         for (int b = 0; b < BATCH; b++) {
             double[] xyz = s.xyz();
             if (deform) {
-                double[][] w = Segmentation.weights(c.startValues(), c.parts(), RES, noise[b], c.tau(), c.stdFloor());
+                double[][] w = Segmentation.weights(c.startValues(), c, RES, noise[b], c.tau());
+                double[][] ref = Segmentation.weights(c.startValues(), c.withSegmentationPosterior("reference"), RES, noise[b], c.tau());
+                for (int r = 0; r < RES; r++)
+                    for (int j = 0; j < w[r].length; j++) moved = Math.max(moved, Math.abs(w[r][j] - ref[r][j]));
                 xyz = Deformation.apply(xyz, w, decoded);
             }
             float[] expected = renderer.render(xyz, s.amplitudes(), rot[b], origin[b][0], origin[b][1], ctf[b]);
@@ -83,6 +94,7 @@ class RendererEquivalenceTest {
             assertTrue(maxAbs > 1, "image " + b + " is empty");
             assertTrue(rel < tol, "image " + b + ": relative max error " + rel);
         }
-        System.out.printf("renderer equivalence (deform=%s, %s): worst relative error %.3g%n", deform, dt, worst);
+        System.out.printf("renderer equivalence (deform=%s, %s, %s): worst relative error %.3g%n", deform, dt, posterior, worst);
+        return moved;
     }
 }

@@ -94,6 +94,21 @@ class RunConfigTest {
     }
 
     @Test
+    void segmentationPosteriorIsReadAndKeptByTheGraphConfiguration() throws Exception {
+        assertFalse(config("{}\n").normalisedPosterior());
+        assertFalse(config("preset: reference\n").normalisedPosterior());
+        ModelConfig c = config("segmentation_posterior: normalised\n");
+        assertTrue(c.normalisedPosterior());
+        // a checkpoint restores the graph from its JSON: the layer must come back with the flag
+        var conf = CryoSphereGraph.configuration(c, BaseStructure.of(chainA));
+        var back = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson());
+        var layer = (dev.cryosphere.trainer.model.CryoSphereLossLayer)
+                ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get(CryoSphereGraph.LOSS)).getLayerConf().getLayer();
+        assertTrue(layer.isNormalisedPosterior());
+        assertThrows(InputException.class, () -> config("segmentation_posterior: gmm\n"));
+    }
+
+    @Test
     void tauAnnealingNeedsBothKeys() throws Exception {
         ModelConfig c = config("tau_start: 0.5\ntau_epochs: 10\n");
         assertTrue(c.annealsTau());
