@@ -45,9 +45,16 @@ class FullAtomMapsTest {
         return new ObjectMapper().readTree(set.resolve("truth.json").toFile());
     }
 
+    private static final java.util.Map<Path, FullAtomMaps> READ = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The set's maps, read once per set (parsing base_atoms.pdb is most of a test's time). */
     static FullAtomMaps maps(Path set) throws IOException {
+        FullAtomMaps m = READ.get(set);
+        if (m != null) return m;
         JsonNode t = truth(set);
-        return FullAtomMaps.read(set, t.get("box").asInt(), t.get("apix").asDouble());
+        m = FullAtomMaps.read(set, t.get("box").asInt(), t.get("apix").asDouble());
+        READ.put(set, m);
+        return m;
     }
 
     static double maxDiff(double[] a, double[] b) {
@@ -64,6 +71,10 @@ class FullAtomMapsTest {
         if (truth(SET).get("atoms").isInt()) assertEquals(truth(SET).get("atoms").asInt(), m.base.size());   // discrete: a path
         assertEquals(50.0, m.bFactor, 0);   // provenance.json parameters.bfactor (make_sets.py --bfactor)
         assertTrue(maxDiff(AtomicModel.read(SET.resolve("base.pdb")).coordinates(), m.base.siteCoordinates()) < 1e-9);
+        // the one-site-per-residue file is refused by name, not rendered as if it had atoms
+        var e = assertThrows(dev.cryosphere.core.util.InputException.class,
+                () -> dev.cryosphere.core.format.ResidueAtoms.read(SET.resolve("base.pdb")));
+        assertTrue(e.getMessage().contains("base.pdb"), e.getMessage());
     }
 
     /**
