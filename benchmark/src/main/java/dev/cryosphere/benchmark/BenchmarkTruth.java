@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +35,9 @@ import java.util.stream.Stream;
  * ground_truth.csv (per particle: conformation, hinge angle), base.pdb and conformations/. True structures are the
  * simulator's own ({@link HingeMotion#at} of the particle's angle, or its conformation); true maps are Gaussian maps of
  * them (hinge: at the centre of the particle's angle bin, {@code truth_bins} bins over the range, as CryoBench's
- * discretised sets).
+ * discretised sets), the forward model that made the simulated images. External sets (make_sets.py, images from
+ * full-atom maps) instead have full-atom true maps of each conformation bin and full-atom predicted maps
+ * ({@link FullAtomMaps}, {@link DecodedMotions}).
  */
 public final class BenchmarkTruth {
     /** Per particle of the simulation, dataset order (particle_index = row). */
@@ -47,10 +50,13 @@ public final class BenchmarkTruth {
     final List<double[]> conformations; // discrete: coordinates of each conformation
     final List<double[]> bins;          // external hinge sets: CA sites of each bin (conformation column), else null
     final BenchmarkSpec.Entry entry;
+    final FullAtomMaps fullAtom;        // external sets: full-atom true and predicted maps; null: Gaussian maps
 
     private BenchmarkTruth(BenchmarkSpec.Entry e, int[] conformation, double[] angle, double[] angle2, int[] moving2,
-                           AtomicModel base, HingeMotion hinge, List<double[]> conformations, List<double[]> bins) {
+                           AtomicModel base, HingeMotion hinge, List<double[]> conformations, List<double[]> bins,
+                           FullAtomMaps fullAtom) {
         this.entry = e;
+        this.fullAtom = fullAtom;
         this.angle2 = angle2;
         this.moving2 = moving2;
         this.bins = bins;
@@ -94,7 +100,8 @@ public final class BenchmarkTruth {
                 bins.add(AtomicModel.read(sim.resolve(String.format(Locale.ROOT, "conformations/conformation_%03d.pdb", b))).coordinates());
         }
         int[] moving2 = angle2 == null ? null : secondHinge(e, base);
-        return new BenchmarkTruth(e, conf, angle, angle2, moving2, base, h, confs, bins);
+        FullAtomMaps fullAtom = e.isExternal() ? FullAtomMaps.read(e.external(), e.box(), e.apix()) : null;
+        return new BenchmarkTruth(e, conf, angle, angle2, moving2, base, h, confs, bins, fullAtom);
     }
 
     /** The moving residues of an external set's second hinge (truth.json hinges[1].moving). */
@@ -152,7 +159,8 @@ public final class BenchmarkTruth {
             int bin = mapBin((int) p);
             maps[k] = written.computeIfAbsent(bin, b -> {
                 String f = mapFile(b);
-                Volume v = GaussianVolume.render(mapStructure(b), base.amplitudes(), entry.box(), entry.apix(), 2.0);
+                Volume v = fullAtom != null ? fullAtom.binMap(b)
+                        : GaussianVolume.render(mapStructure(b), base.amplitudes(), entry.box(), entry.apix(), 2.0);
                 MrcWriter.writeVolume(dir.resolve("maps").resolve(f), v);
                 return f;
             });
@@ -224,15 +232,19 @@ public final class BenchmarkTruth {
         Map<Long, float[]> predicted = Map.of();
         Map<Integer, Volume> truthMaps = new HashMap<>();
         if (sel.length > 0) {
-            Map<Long, double[]> fsc = readCsv(eval.resolve("fsc_per_particle.csv"), "res_0.5", "res_0.143", "auc");
-            compared = fsc.size();
-            res05 = median(fsc.values().stream().mapToDouble(v -> v[0]).toArray());
-            res0143 = median(fsc.values().stream().mapToDouble(v -> v[1]).toArray());
-            auc = fsc.values().stream().mapToDouble(v -> v[2]).average().orElse(Double.NaN);
+            if (fullAtom == null) {
+                // evaluate compared its Gaussian maps with the (Gaussian) true maps; external entries: below
+                Map<Long, double[]> fsc = readCsv(eval.resolve("fsc_per_particle.csv"), "res_0.5", "res_0.143", "auc");
+                compared = fsc.size();
+                res05 = median(fsc.values().stream().mapToDouble(v -> v[0]).toArray());
+                res0143 = median(fsc.values().stream().mapToDouble(v -> v[1]).toArray());
+                auc = fsc.values().stream().mapToDouble(v -> v[2]).average().orElse(Double.NaN);
+            }
             // each compared particle's true map, read once (the base structure's FSC and CryoBench's scoring use them)
             for (long p : sel) truthMaps.computeIfAbsent(mapBin((int) p), b -> readMap(truthDir.resolve("maps").resolve(mapFile(b))));
             // the base structure's map against the same truth maps: what "no motion at all" scores
-            Volume baseMap = GaussianVolume.render(base.coordinates(), base.amplitudes(), entry.box(), entry.apix(), 2.0);
+            Volume baseMap = fullAtom != null ? fullAtom.map(fullAtom.base.xyz())
+                    : GaussianVolume.render(base.coordinates(), base.amplitudes(), entry.box(), entry.apix(), 2.0);
             Map<Integer, Fsc.Curve> byBin = new HashMap<>();
             double[] bRes = new double[sel.length], bAuc = new double[sel.length];
             for (int k = 0; k < sel.length; k++) {
@@ -265,8 +277,38 @@ public final class BenchmarkTruth {
             for (int i = 0; i < n; i++) trueCoord[i] = angle2 == null ? new double[]{angle[i]} : new double[]{angle[i], angle2[i]};
         }
         TrainedModel model = TrainedModel.load(run);
-        CryoBenchScoring.Result cb = CryoBenchScoring.score(predicted, bin, truthMaps, model.structure().amplitudes(),
-                model.config().sigma(), latentMeans(eval.resolve("latents.csv"), n), trueCoord, truthDir.resolveSibling("cryobench"));
+        double[][] z = latentMeans(eval.resolve("latents.csv"), n);
+        CryoBenchScoring.PredictedMaps maps;
+        Map<Long, double[]> fullAtomFsc = new ConcurrentHashMap<>();
+        if (fullAtom == null) {
+            maps = CryoBenchScoring.gaussian(model.structure().amplitudes(), model.config().sigma(), entry.box(), entry.apix());
+        } else {
+            // each particle's own full-atom structure (no per-bin cache: every particle has its own motion); the
+            // project's FSC of the same map is recorded on the way, in place of evaluate's Gaussian one
+            boolean sample = entry.evaluate() != null && Boolean.TRUE.equals(entry.evaluate().sample);
+            DecodedMotions motions = DecodedMotions.decode(model, z, predicted, sample, entry.seed());
+            Map<Integer, Volume> truthByBin = truthMaps;
+            maps = (p, xyz) -> {
+                Volume v = fullAtom.predicted(motions.of(p));
+                Fsc.Curve c = Fsc.compute(v, truthByBin.get(bin[(int) p]));
+                fullAtomFsc.putIfAbsent(p, new double[]{c.resolutionAt(0.5), c.resolutionAt(0.143), ParticleTask.auc(c)});
+                return v.data();
+            };
+        }
+        long t0 = System.nanoTime();
+        CryoBenchScoring.Result cb = CryoBenchScoring.score(predicted, bin, truthMaps, maps, z, trueCoord,
+                truthDir.resolveSibling("cryobench"));
+        if (fullAtom != null && !fullAtomFsc.isEmpty()) {
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "%s: full-atom predicted maps: %d particles, %d atoms each, %d³ at %.3f Å "
+                            + "(rendered at %d×, Fourier-cropped): %.1f s with CryoBench's FSCs, %.1f ms per particle%n",
+                    entry.name(), fullAtomFsc.size(), fullAtom.base.size(), entry.box(), entry.apix(), FullAtomMaps.OVERSAMPLE,
+                    s, 1e3 * s / fullAtomFsc.size());
+            compared = fullAtomFsc.size();
+            res05 = median(fullAtomFsc.values().stream().mapToDouble(v -> v[0]).toArray());
+            res0143 = median(fullAtomFsc.values().stream().mapToDouble(v -> v[1]).toArray());
+            auc = fullAtomFsc.values().stream().mapToDouble(v -> v[2]).average().orElse(Double.NaN);
+        }
         double[] last = lastMetrics(run.resolve("metrics.csv"));
         return new Scores(spearman, accuracy, separation, distance, r2, r2Second, separationSecond, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1, cb);
     }

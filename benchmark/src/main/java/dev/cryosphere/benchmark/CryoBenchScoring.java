@@ -44,11 +44,12 @@ final class CryoBenchScoring {
      * @param predicted   particle index → its predicted structure (flat Å, the same frame as the truth)
      * @param bin         per particle: its conformation (the truth map it is compared with)
      * @param truthMaps   per bin used: the true map
+     * @param maps        how a particle's predicted map is made (the same way as the true maps)
      * @param z           latent means of every particle (row = particle index)
      * @param trueCoord   per particle, the true continuous coordinate(s) for the neighbourhood similarity, or null
      */
-    static Result score(Map<Long, float[]> predicted, int[] bin, Map<Integer, Volume> truthMaps, double[] amplitudes,
-                        double sigma, double[][] z, double[][] trueCoord, Path out) throws IOException {
+    static Result score(Map<Long, float[]> predicted, int[] bin, Map<Integer, Volume> truthMaps, PredictedMaps maps,
+                        double[][] z, double[][] trueCoord, Path out) throws IOException {
         double ns = Double.NaN, nl = Double.NaN;
         if (trueCoord != null && z.length >= SUBSETS) {
             ns = LatentMetrics.neighbourhoodSimilarity(trueCoord, z, RADIUS_SMALL, SUBSETS).mean();
@@ -77,8 +78,8 @@ final class CryoBenchScoring {
         // per image: {auc, auc masked, res 0.5, res 0.143, res 0.5 masked, res 0.143 masked}
         double[][] perImage = new double[particles.length][];
         IntStream.range(0, particles.length).parallel().forEach(k -> {
-            CryoBenchFsc.Curve[] c = curves(predicted.get(particles[k]), truthSpectra.get(bin[(int) particles[k]]), amplitudes,
-                    sigma, n, apix, mask);
+            CryoBenchFsc.Curve[] c = curves(maps.map(particles[k], predicted.get(particles[k])),
+                    truthSpectra.get(bin[(int) particles[k]]), n, apix, mask);
             perImage[k] = new double[]{c[0].auc(), c[1].auc(), c[0].resolutionAt(0.5), c[0].resolutionAt(0.143),
                     c[1].resolutionAt(0.5), c[1].resolutionAt(0.143)};
         });
@@ -101,7 +102,7 @@ final class CryoBenchScoring {
             w.printRecord("conformation", "particle_index", "point", "pixres", "frequency", "fsc", "fsc_masked");
             for (var e : nearest.entrySet()) {
                 int p = e.getValue();
-                CryoBenchFsc.Curve[] c = curves(predicted.get((long) p), truthSpectra.get(e.getKey()), amplitudes, sigma, n, apix, mask);
+                CryoBenchFsc.Curve[] c = curves(maps.map(p, predicted.get((long) p)), truthSpectra.get(e.getKey()), n, apix, mask);
                 for (int i = 0; i < c[0].fsc().length; i++)
                     w.printRecord(e.getKey(), p, i, fmt(c[0].pixres()[i]), fmt(c[0].pixres()[i] / apix), fmt(c[0].fsc()[i]),
                             fmt(c[1].fsc()[i]));
@@ -114,12 +115,23 @@ final class CryoBenchScoring {
                 median(conf, 3), ns, nl);
     }
 
-    /** Unmasked and masked CryoBench curves of a predicted structure's Gaussian map against a true map's spectra. */
-    private static CryoBenchFsc.Curve[] curves(float[] xyz, double[][] truth, double[] amplitudes, double sigma, int n,
-                                               double apix, float[] mask) {
-        double[] x = new double[xyz.length];
-        for (int i = 0; i < x.length; i++) x[i] = xyz[i];
-        float[] map = GaussianVolume.render(x, amplitudes, n, apix, sigma).data();
+    /** A particle's predicted map (n³, the true maps' grid) from its index and predicted site coordinates. */
+    @FunctionalInterface
+    interface PredictedMaps {
+        float[] map(long particle, float[] sites);
+    }
+
+    /** Gaussian maps of the predicted sites (simulated entries: the truth is rendered the same way). */
+    static PredictedMaps gaussian(double[] amplitudes, double sigma, int n, double apix) {
+        return (p, xyz) -> {
+            double[] x = new double[xyz.length];
+            for (int i = 0; i < x.length; i++) x[i] = xyz[i];
+            return GaussianVolume.render(x, amplitudes, n, apix, sigma).data();
+        };
+    }
+
+    /** Unmasked and masked CryoBench curves of a predicted map against a true map's spectra. */
+    private static CryoBenchFsc.Curve[] curves(float[] map, double[][] truth, int n, double apix, float[] mask) {
         return new CryoBenchFsc.Curve[]{CryoBenchFsc.compare(CryoBenchFsc.spectrum(map, n, null), truth[0], n, apix),
                 CryoBenchFsc.compare(CryoBenchFsc.spectrum(map, n, mask), truth[1], n, apix)};
     }

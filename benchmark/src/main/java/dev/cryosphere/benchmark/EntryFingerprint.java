@@ -65,7 +65,7 @@ final class EntryFingerprint {
                 + " train_master=" + e.trainMaster());
         l.add("E evaluate master=" + e.master() + " seed=" + e.seed() + " truth_particles=" + e.truthParticles()
                 + " truth_bins=" + e.truthBins() + " clusters=" + (e.clusters() == null ? "" : e.clusters())
-                + " options=" + canonical(e.evaluate()));
+                + " options=" + canonical(e.evaluate()) + (e.isExternal() ? " truth_maps=full-atom" : ""));
         l.add("R score " + version);
         return l;
     }

@@ -187,8 +187,12 @@ final class EntryRunner {
         if (e.truthParticles() > 0) {
             AtomicOutput.deleteRecursively(truthDir);    // maps of other settings would stay beside the new ones
             truth(sim).writeMaps(truthDir);
-            a.addAll(List.of("--truth-maps", truthDir.resolve("maps").toString(), "--truth-labels",
-                    truthDir.resolve("labels.csv").toString(), "--structures", "indices=" + truthDir.resolve("particles.txt")));
+            // external sets: evaluate would compare its Gaussian maps with full-atom true maps; the score stage
+            // compares full-atom maps of the same structures instead (BenchmarkTruth.score)
+            if (!e.isExternal())
+                a.addAll(List.of("--truth-maps", truthDir.resolve("maps").toString(), "--truth-labels",
+                        truthDir.resolve("labels.csv").toString()));
+            a.addAll(List.of("--structures", "indices=" + truthDir.resolve("particles.txt")));
         }
         if (e.clusters() != null) a.addAll(List.of("--clusters", String.valueOf(e.clusters())));
         BenchmarkSpec.RawEvaluate ev = e.evaluate();

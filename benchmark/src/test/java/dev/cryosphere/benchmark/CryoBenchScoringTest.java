@@ -55,7 +55,7 @@ class CryoBenchScoringTest {
             z[i] = new double[]{2 * i + 1, 0};
             predicted.put((long) i, toFloat(structure(bin[i])));
         }
-        CryoBenchScoring.Result r = CryoBenchScoring.score(predicted, bin, truthMaps(), AMP, SIGMA, z, coord, dir);
+        CryoBenchScoring.Result r = CryoBenchScoring.score(predicted, bin, truthMaps(), CryoBenchScoring.gaussian(AMP, SIGMA, N, APIX), z, coord, dir);
         assertEquals(20, r.images());
         assertEquals(15.0 / 32, r.auc(), 1e-9);
         assertEquals(15.0 / 32, r.aucMasked(), 1e-9);
@@ -96,7 +96,7 @@ class CryoBenchScoringTest {
         double[][] z = {{0}, {100}, {5}, {104}, {10}, {105}};
         Map<Long, float[]> predicted = new HashMap<>();
         for (int i = 0; i < 6; i++) predicted.put((long) i, toFloat(structure(i == 2 || i == 3 ? bin[i] : 1 - bin[i])));
-        CryoBenchScoring.Result r = CryoBenchScoring.score(predicted, bin, truthMaps(), AMP, SIGMA, z, null, dir);
+        CryoBenchScoring.Result r = CryoBenchScoring.score(predicted, bin, truthMaps(), CryoBenchScoring.gaussian(AMP, SIGMA, N, APIX), z, null, dir);
         assertEquals(15.0 / 32, r.confAuc(), 1e-9);
         assertEquals(15.0 / 32, r.confAucMasked(), 1e-9);
         assertTrue(r.auc() < 15.0 / 32 - 0.01, "per image: " + r.auc());

@@ -69,6 +69,43 @@ final class AtomicModelReader {
                 electrons.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
+    /** Every atom of the residues {@link #read} keeps, with elements and residue indices; full-atom files only. */
+    static ResidueAtoms readResidueAtoms(Path file) {
+        Format format = checkedFormat(file);
+        boolean coarseGrained = format == Format.PDB ? scanPdb(file) : scanCif(file);
+        if (coarseGrained) throw new InputException(file, null, "one site per residue (this project's coarse-grained "
+                + "format): a full-atom structure is needed");
+        Structure structure = parseNonEmpty(file, format);
+        AtomicModel model = coarseGrain(file, format, structure, false);   // the same residues and errors as read()
+        List<Double> xyz = new ArrayList<>();
+        List<String> elements = new ArrayList<>();
+        List<Integer> residueOf = new ArrayList<>(), siteAtom = new ArrayList<>();
+        int residue = 0;
+        for (Chain chain : structure.getPolyChains(0)) {
+            for (Group group : chain.getAtomGroups()) {
+                String site = group.isWater() ? null : siteAtomName(group);
+                if (site == null || group.getAtom(site) == null) continue;   // dropped by read() too
+                Atom siteAtomOfGroup = group.getAtom(site);
+                int k = 0;
+                while (group.getAtoms().get(k) != siteAtomOfGroup) k++;
+                siteAtom.add(elements.size() + k);
+                for (Atom atom : group.getAtoms()) {
+                    xyz.add(atom.getX());
+                    xyz.add(atom.getY());
+                    xyz.add(atom.getZ());
+                    elements.add(atom.getElement().toString());
+                    residueOf.add(residue);
+                }
+                residue++;
+            }
+        }
+        if (residue != model.size())
+            throw new IllegalStateException(file + ": " + residue + " residues with atoms, " + model.size() + " sites");
+        return new ResidueAtoms(xyz.stream().mapToDouble(Double::doubleValue).toArray(), elements.toArray(String[]::new),
+                residueOf.stream().mapToInt(Integer::intValue).toArray(),
+                siteAtom.stream().mapToInt(Integer::intValue).toArray(), model);
+    }
+
     private static Format checkedFormat(Path file) {
         dev.cryosphere.core.util.InputFiles.requireRegularFile(file);
         if (!Files.isReadable(file)) throw new InputException(file, null, "not readable (permission denied)");

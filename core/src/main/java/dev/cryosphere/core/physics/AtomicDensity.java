@@ -3,7 +3,10 @@ package dev.cryosphere.core.physics;
 import dev.cryosphere.core.format.Volume;
 import dev.cryosphere.core.geometry.ImageGrid;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Full-atom electron-scattering density (Coulomb potential up to a constant) on a cubic grid in the box frame, the
@@ -58,35 +61,86 @@ public final class AtomicDensity {
     public static Volume render(List<Atom> atoms, int n, double apix) {
         if (n <= 0 || !(apix > 0)) throw new IllegalArgumentException("box and pixel size must be positive");
         AtomTerms[] terms = new AtomTerms[atoms.size()];
-        for (int k = 0; k < terms.length; k++) terms[k] = AtomTerms.of(atoms.get(k));   // fail fast on unknown elements
+        double[] xyz = new double[3 * terms.length];
+        for (int k = 0; k < terms.length; k++) {
+            Atom a = atoms.get(k);
+            terms[k] = AtomTerms.of(a);   // fail fast on unknown elements
+            xyz[3 * k] = a.x();
+            xyz[3 * k + 1] = a.y();
+            xyz[3 * k + 2] = a.z();
+        }
+        return Volume.centred(sum(terms, xyz, n, apix), n, apix);
+    }
+
+    /**
+     * Atoms whose elements, B factors and occupancies are fixed and whose coordinates change from map to map (one
+     * structure per particle): the per-atom terms, including the cutoff radius, are worked out once.
+     */
+    public static final class Prepared {
+        private final AtomTerms[] terms;
+
+        private Prepared(AtomTerms[] terms) {
+            this.terms = terms;
+        }
+
+        public int size() { return terms.length; }
+
+        /** The density of these atoms at {@code xyz} (flat x, y, z per atom, Å, box frame): the same map as {@link #render}. */
+        public Volume render(double[] xyz, int n, double apix) {
+            if (n <= 0 || !(apix > 0)) throw new IllegalArgumentException("box and pixel size must be positive");
+            if (xyz.length != 3 * terms.length) throw new IllegalArgumentException(xyz.length / 3 + " positions for " + terms.length + " atoms");
+            for (double v : xyz) if (!Double.isFinite(v)) throw new IllegalArgumentException("atom coordinates must be finite: " + v);
+            return Volume.centred(sum(terms, xyz, n, apix), n, apix);
+        }
+    }
+
+    /**
+     * Prepares atoms of the given elements, every one with B factor {@code bFactor} and occupancy {@code occupancy}.
+     *
+     * @throws IllegalArgumentException for an element without scattering factors (named in the message)
+     */
+    public static Prepared prepare(String[] elements, double bFactor, double occupancy) {
+        AtomTerms[] terms = new AtomTerms[elements.length];
+        Map<String, AtomTerms> byElement = new HashMap<>();
+        for (int k = 0; k < elements.length; k++) {
+            String el = elements[k];
+            terms[k] = byElement.computeIfAbsent(el.toUpperCase(Locale.ROOT), e -> AtomTerms.of(new Atom(el, 0, 0, 0, bFactor, occupancy)));
+        }
+        return new Prepared(terms);
+    }
+
+    private static float[] sum(AtomTerms[] terms, double[] xyz, int n, double apix) {
         double[] axis = ImageGrid.axis(n, apix);
         double[] v = new double[n * n * n];
-        for (int k = 0; k < terms.length; k++) add(v, atoms.get(k), terms[k], axis, n, apix);
+        for (int k = 0; k < terms.length; k++) add(v, xyz[3 * k], xyz[3 * k + 1], xyz[3 * k + 2], terms[k], axis, n, apix);
         float[] data = new float[v.length];
         for (int i = 0; i < v.length; i++) data[i] = (float) v[i];
-        return Volume.centred(data, n, apix);
+        return data;
     }
 
     /**
      * Each Gaussian is separable, exp(−c(dx²+dy²+dz²)) = e(dx)·e(dy)·e(dz), so per atom only 3·5 short tables of
-     * exponentials are computed and the voxel loop multiplies; the sphere test keeps gemmi's spherical support.
+     * exponentials are computed and the voxel loop multiplies; the sphere test keeps gemmi's spherical support. The
+     * tables cover the atom's span only (a few voxels), not the box: with thousands of atoms per map and a map per
+     * particle, box-length tables made allocation the main cost.
      */
-    private static void add(double[] v, Atom atom, AtomTerms t, double[] axis, int n, double apix) {
+    private static void add(double[] v, double px, double py, double pz, AtomTerms t, double[] axis, int n, double apix) {
         double r = t.radius(), r2 = r * r;
-        int[] sx = span(atom.x(), r, apix, n), sy = span(atom.y(), r, apix, n), sz = span(atom.z(), r, apix, n);
+        int[] sx = span(px, r, apix, n), sy = span(py, r, apix, n), sz = span(pz, r, apix, n);
         if (sx == null || sy == null || sz == null) return;
         int m = t.amp().length;
-        double[][] ex = new double[m][n], ey = new double[m][n], ez = new double[m][n];
-        double[] dx2 = new double[n], dy2 = new double[n], dz2 = new double[n];
-        fill(ex, dx2, t.rate(), axis, atom.x(), sx, null);
-        fill(ey, dy2, t.rate(), axis, atom.y(), sy, null);
-        fill(ez, dz2, t.rate(), axis, atom.z(), sz, t.amp());     // amplitude × occupancy folded into z
-        for (int z = sz[0]; z <= sz[1]; z++)
-            for (int y = sy[0]; y <= sy[1]; y++) {
+        int lx = sx[1] - sx[0] + 1, ly = sy[1] - sy[0] + 1, lz = sz[1] - sz[0] + 1;
+        double[][] ex = new double[m][lx], ey = new double[m][ly], ez = new double[m][lz];
+        double[] dx2 = new double[lx], dy2 = new double[ly], dz2 = new double[lz];
+        fill(ex, dx2, t.rate(), axis, px, sx, null);
+        fill(ey, dy2, t.rate(), axis, py, sy, null);
+        fill(ez, dz2, t.rate(), axis, pz, sz, t.amp());     // amplitude × occupancy folded into z
+        for (int z = 0; z < lz; z++)
+            for (int y = 0; y < ly; y++) {
                 double dyz = dz2[z] + dy2[y];
                 if (dyz >= r2) continue;
-                int row = (z * n + y) * n;
-                for (int x = sx[0]; x <= sx[1]; x++) {
+                int row = ((z + sz[0]) * n + y + sy[0]) * n + sx[0];
+                for (int x = 0; x < lx; x++) {
                     if (dyz + dx2[x] >= r2) continue;
                     double s = 0;
                     for (int i = 0; i < m; i++) s += ez[i][z] * ey[i][y] * ex[i][x];
@@ -95,11 +149,13 @@ public final class AtomicDensity {
             }
     }
 
+    /** Tables over the span: index j − span[0] holds voxel j. */
     private static void fill(double[][] e, double[] d2, double[] rate, double[] axis, double p, int[] span, double[] amp) {
         for (int j = span[0]; j <= span[1]; j++) {
             double d = axis[j] - p;
-            d2[j] = d * d;
-            for (int i = 0; i < rate.length; i++) e[i][j] = (amp == null ? 1 : amp[i]) * Math.exp(-rate[i] * d2[j]);
+            int k = j - span[0];
+            d2[k] = d * d;
+            for (int i = 0; i < rate.length; i++) e[i][k] = (amp == null ? 1 : amp[i]) * Math.exp(-rate[i] * d2[k]);
         }
     }
 

@@ -35,5 +35,23 @@ public final class FourierCrop {
         return out;
     }
 
+    /** The same crop of an n³ volume ([z][y][x], x fastest) to m³: coefficients scaled by (m/n)³. */
+    public static float[] cropVolume(float[] volume, int n, int m) {
+        if (m <= 0 || m > n) throw new IllegalArgumentException("crop size " + m + " must be in 1.." + n);
+        if (volume.length != n * n * n) throw new IllegalArgumentException("volume must hold " + n + "³ values");
+        double[] f = Fft.forward3d(volume, n);
+        double scale = Math.pow((double) m / n, 3);
+        int off = n / 2 - m / 2;
+        double[] out = new double[2 * m * m * m];
+        for (int z = 0; z < m; z++)
+            for (int y = 0; y < m; y++)
+                for (int x = 0; x < m; x++) {
+                    int from = 2 * (((z + off) * n + y + off) * n + x + off), to = 2 * ((z * m + y) * m + x);
+                    out[to] = f[from] * scale;
+                    out[to + 1] = f[from + 1] * scale;
+                }
+        return Fft.inverse3dReal(out, m);
+    }
+
     public static double croppedPixelSize(double pixelSize, int n, int m) { return pixelSize * n / m; }
 }

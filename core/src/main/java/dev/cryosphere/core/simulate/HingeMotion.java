@@ -2,6 +2,7 @@ package dev.cryosphere.core.simulate;
 
 import dev.cryosphere.core.format.AtomicModel;
 import dev.cryosphere.core.format.ResidueSelection;
+import dev.cryosphere.core.geometry.ResidueTransforms;
 import dev.cryosphere.core.geometry.Rotations;
 import dev.cryosphere.core.util.InputException;
 import dev.cryosphere.core.util.Ranges;
@@ -70,6 +71,18 @@ public final class HingeMotion implements Motion {
             out[3 * i + 2] = w[2] + p0[2];
         }
         return out;
+    }
+
+    /**
+     * The same motion as {@link #at} as one affine map per residue (x' = R(x − p0) + p0 for the moving residues, the
+     * identity for the others), so that every atom of a residue can be moved with its site.
+     */
+    public ResidueTransforms transformsAt(double angleDeg) {
+        double[] r = Rotations.fromAxisAngle(axis[0], axis[1], axis[2], Math.toRadians(angleDeg));
+        double[] rp = Rotations.apply(r, p0);
+        ResidueTransforms t = ResidueTransforms.identity(base.length / 3);
+        for (int i : moving) t.set(i, r, p0[0] - rp[0], p0[1] - rp[1], p0[2] - rp[2]);
+        return t;
     }
 
     @Override

@@ -62,6 +62,26 @@ class AtomicDensityTest {
         assertEquals(-8.0, v.origin()[0], 0);
     }
 
+    /**
+     * Prepared atoms (terms worked out once, coordinates per map) give the very map of {@link AtomicDensity#render},
+     * atoms near and across the box faces included (the span-sized tables clip there).
+     */
+    @Test
+    void preparedAtomsRenderTheSameMap() {
+        String[] el = {"C", "N", "O", "S", "H", "Se", "C"};
+        double[] xyz = {0.1, 0.2, 0.3, 5.9, -6.3, 2.0, -7.7, 7.6, -7.9, 3.3, 3.3, -3.3, 9.0, 0.0, 0.0, -1.2, -0.4, 6.8, 0, 0, 0};
+        List<AtomicDensity.Atom> atoms = new ArrayList<>();
+        for (int k = 0; k < el.length; k++) atoms.add(new AtomicDensity.Atom(el[k], xyz[3 * k], xyz[3 * k + 1], xyz[3 * k + 2], 37, 0.9));
+        float[] a = AtomicDensity.render(atoms, 16, 1.0).data();
+        float[] b = AtomicDensity.prepare(el, 37, 0.9).render(xyz, 16, 1.0).data();
+        assertArrayEquals(a, b, 0f);
+        double sum = 0;
+        for (float v : a) sum += v;
+        assertTrue(sum > 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AtomicDensity.prepare(new String[]{"C", "Qq"}, 50, 1));
+        assertTrue(e.getMessage().contains("'Qq'"), e.getMessage());
+    }
+
     @Test
     void unknownElementIsRefusedByName() {
         List<AtomicDensity.Atom> atoms = List.of(new AtomicDensity.Atom("C", 0, 0, 0, 50, 1),

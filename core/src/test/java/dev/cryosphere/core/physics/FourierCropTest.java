@@ -50,4 +50,26 @@ class FourierCropTest {
         // all WAVES frequencies are < 31/2 except 15 ≤ 15: fine for m = 31 (range −15…15)
         assertArrayEquals(waves(31), FourierCrop.crop(fine, 63, 31), 1e-5f);
     }
+
+    /** Σ a·cos(2π k·r/box + φ) over a 3-D box, r relative to the box centre; |k| components below the coarse Nyquist. */
+    private static float[] waves3d(int box) {
+        double[][] w = {{0, 0, 0, 0.7, 0}, {1, 3, -2, 1.0, 0.3}, {-5, 2, 4, 0.5, 1.1}, {7, -6, 3, 0.25, -0.4}, {-7, 0, 7, 0.3, 2.0}};
+        float[] v = new float[box * box * box];
+        int c = box / 2;
+        for (int z = 0; z < box; z++)
+            for (int y = 0; y < box; y++)
+                for (int x = 0; x < box; x++) {
+                    double s = 0;
+                    for (double[] q : w) s += q[3] * Math.cos(2 * Math.PI * (q[0] * (z - c) + q[1] * (y - c) + q[2] * (x - c)) / box + q[4]);
+                    v[(z * box + y) * box + x] = (float) s;
+                }
+        return v;
+    }
+
+    /** A band-limited volume cropped 32³ → 16³ is the same cosines sampled on the coarse grid (values keep their scale). */
+    @Test
+    void bandLimitedVolumeResamples() {
+        assertArrayEquals(waves3d(16), FourierCrop.cropVolume(waves3d(32), 32, 16), 1e-5f);
+        assertArrayEquals(waves3d(15), FourierCrop.cropVolume(waves3d(30), 30, 15), 1e-5f);
+    }
 }

@@ -96,6 +96,14 @@ public record ParticleTask(String run, int epoch, int batch, List<DistanceSpec> 
     }
 
     private double[] noise(long particle, int n) {
+        return segmentationNoise(seed, particle, n);
+    }
+
+    /**
+     * The segmentation noise of particle {@code particle} under {@code --sample} with evaluate's {@code --seed}: the
+     * one place that defines it, so that the benchmark decodes the very structures evaluate wrote.
+     */
+    public static double[] segmentationNoise(long seed, long particle, int n) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + particle);
         double[] e = new double[n];
         for (int i = 0; i < n; i++) e[i] = r.nextGaussian();
