@@ -20,7 +20,7 @@ final class BenchmarkReport {
         BenchmarkTruth.Scores s = r.scores;
         List<String> v = new ArrayList<>(List.of(e.name(), r.status, version, e.motionLabel(),
                 e.structureLabel(), String.valueOf(e.nParticles()), String.valueOf(e.box()), Benchmark.num(e.apix()),
-                Benchmark.num(e.snr()), String.valueOf(e.seed()), r.epochs == null ? "" : String.valueOf(r.epochs),
+                Double.isNaN(e.snr()) ? "" : Benchmark.num(e.snr()), String.valueOf(e.seed()), r.epochs == null ? "" : String.valueOf(r.epochs),
                 e.master(), e.trainMaster()));
         if (s == null) {
             for (int i = 0; i < 15; i++) v.add("");
@@ -132,10 +132,10 @@ final class BenchmarkReport {
 
         boolean anyScatter = false;
         for (Benchmark.Row r : rows) {
-            if (r.scores == null || r.angle == null || r.entry.discrete()) continue;
-            if (!anyScatter) h.heading("Latent PC1 against the true hinge angle");
+            if (r.scores == null || r.angle == null || r.entry.scoredByLabels()) continue;
+            if (!anyScatter) h.heading("Latent PC1 against the true coordinate (hinge angle)");
             anyScatter = true;
-            h.figure(Svg.scatter(r.entry.name(), "true hinge angle (°)", "latent PC1", r.angle, r.scores.pc1(), null, null),
+            h.figure(Svg.scatter(r.entry.name(), r.entry.isDataset() ? "true " + r.entry.dataset().coordinateColumn() : "true hinge angle (°)", "latent PC1", r.angle, r.scores.pc1(), null, null),
                     String.format(Locale.ROOT, "%s: |Spearman| = %.3f", r.entry.name(), r.scores.spearman()));
         }
         boolean anyCurves = false;
@@ -211,7 +211,7 @@ final class BenchmarkReport {
                 "entry", "status", "latent", "RMSD", "base RMSD", "AUC", "images/s", "wall s"));
         for (Benchmark.Row r : rows) {
             BenchmarkTruth.Scores s = r.scores;
-            double latent = s == null ? Double.NaN : r.entry.discrete() ? s.kmeansAccuracy() : s.spearman();
+            double latent = s == null ? Double.NaN : r.entry.scoredByLabels() ? s.kmeansAccuracy() : s.spearman();
             sb.append(String.format(Locale.ROOT, "%-20s %-9s %10s %10s %10s %10s %9s %8.1f%n", r.entry.name(),
                     r.ok() ? "ok" : "FAILED", s == null ? "" : f(latent, 3), s == null ? "" : f(s.rmsd(), 2),
                     s == null ? "" : f(s.baseRmsd(), 2), s == null ? "" : f(s.auc(), 4),

@@ -98,6 +98,12 @@ public final class BenchmarkSpec {
         public Integer truthParticles;
         public Integer truthBins;
         public RawEvaluate evaluate;
+        public String particles;
+        public String truth;
+        public String truthLabel;
+        public String truthCoordinate;
+        public String truthStructures;
+        public String truthMaps;
     }
 
     public static final class RawMotion {
@@ -122,8 +128,14 @@ public final class BenchmarkSpec {
     record Entry(String name, Path structure, String hinge, String axis, double[] angles, List<Path> conformations,
                  int nParticles, int box, double apix, double snr, long seed, Integer epochs, Path trainFile,
                  JsonNode trainInline, boolean trainHasSeed, String master, String trainMaster, Integer shardMb,
-                 int truthParticles, int truthBins, RawEvaluate evaluate, Path external) {
+                 int truthParticles, int truthBins, RawEvaluate evaluate, Path external, DatasetTruth.Spec dataset) {
         boolean bundled() { return structure == null && external == null; }
+
+        /** A user's own particles with per-particle truth: not simulated, scored against its truth table. */
+        boolean isDataset() { return dataset != null; }
+
+        /** Scored against labels only (k-means accuracy as the latent score): discrete entries, datasets without a coordinate. */
+        boolean scoredByLabels() { return discrete() || (isDataset() && dataset.coordinateColumn() == null); }
 
         /** A set made elsewhere (benchmarks/external/make_sets.py): scored against its own files, not simulated. */
         boolean isExternal() { return external != null; }
@@ -131,19 +143,23 @@ public final class BenchmarkSpec {
         boolean discrete() { return conformations != null; }
 
         String motionLabel() {
+            if (isDataset()) return "dataset" + (dataset.labelColumn() == null ? "" : " labels(" + dataset.labelCount() + ")")
+                    + (dataset.coordinateColumn() == null ? "" : " coordinate " + dataset.coordinateColumn());
             String m = discrete() ? "discrete(" + conformations.size() + ")" : "hinge " + hinge;
             return isExternal() ? "external " + m : m;
         }
 
         String structureLabel() {
             if (isExternal()) return external.getFileName().toString() + "/base.pdb";
+            if (isDataset()) return structure.getFileName().toString();
             if (discrete()) return conformations.get(0).getFileName().toString() + " (+" + (conformations.size() - 1) + ")";
             return bundled() ? "1ake_A (bundled)" : structure.getFileName().toString();
         }
 
-        /** k for k-means: the spec's, else the number of conformations (discrete), else evaluate's default (10). */
+        /** k for k-means: the spec's, else the number of conformations (discrete) or labels (dataset), else evaluate's default (10). */
         Integer clusters() {
             if (evaluate != null && evaluate.clusters != null) return evaluate.clusters;
+            if (isDataset() && dataset.labelColumn() != null) return dataset.labelCount();
             return discrete() ? conformations.size() : null;
         }
     }
@@ -219,6 +235,10 @@ public final class BenchmarkSpec {
         if (!NAME.matcher(name).matches())
             throw new InputException(file, "key '" + at + ".name'", "'" + name + "': use letters, digits, '.', '_' and '-' (it names a folder)");
         at = at + " (" + name + ")";
+        if (r.particles != null) return dataset(file, dir, at, name, r);
+        for (String[] k : new String[][]{{"truth", r.truth}, {"truth_label", r.truthLabel}, {"truth_coordinate", r.truthCoordinate},
+                {"truth_structures", r.truthStructures}, {"truth_maps", r.truthMaps}})
+            if (k[1] != null) throw bad(file, at, k[0], "only for an entry of your own particles (key 'particles')");
         if (r.external != null) return external(file, dir, at, name, r);
         Path structure = null;
         List<Path> conformations = null;
@@ -267,7 +287,30 @@ public final class BenchmarkSpec {
         }
         return common(file, dir, at, name, r, structure, hinge, axis, angles, conformations,
                 positive(file, at, "n_particles", r.nParticles, 1000, 10), positive(file, at, "box", r.box, 64, 8),
-                r.apix == null ? 2.0 : r.apix, r.snr == null ? 0.1 : r.snr, null);
+                r.apix == null ? 2.0 : r.apix, r.snr == null ? 0.1 : r.snr, null, null);
+    }
+
+    /**
+     * An entry of a user's own particles (key particles) with per-particle truth (key truth, {@link DatasetTruth}):
+     * no simulation; the particle count, box and pixel size are the particles' (n_particles, box, apix and snr are
+     * ignored). The whole truth is read and checked here, so a bad file stops the benchmark before any stage.
+     */
+    private static Entry dataset(Path file, Path dir, String at, String name, RawEntry r) {
+        if (r.external != null)
+            throw bad(file, at, "particles", "give either particles (a dataset of your own) or external (a make_sets.py set), not both");
+        if (r.motion != null) throw bad(file, at, "motion", "a dataset brings its own motion: leave 'motion' out (its truth is key 'truth')");
+        if (r.structure == null) throw bad(file, at, "structure", "required with particles: the base structure training starts from");
+        if (r.truth == null)
+            throw bad(file, at, "truth", "required with particles: a CSV table, one row per particle, with a label and/or a coordinate column");
+        Path particles = existing(file, at, "particles", dir, r.particles);
+        Path structure = existing(file, at, "structure", dir, r.structure);
+        Path truth = existing(file, at, "truth", dir, r.truth);
+        DatasetTruth.Spec spec = new DatasetTruth.Spec(particles, structure, truth, r.truthLabel, r.truthCoordinate,
+                r.truthStructures == null ? null : dir.resolve(r.truthStructures).normalize().toString(),
+                r.truthMaps == null ? null : dir.resolve(r.truthMaps).normalize().toString(), 0);
+        DatasetTruth t = DatasetTruth.read(spec, file, at);
+        return common(file, dir, at, name, r, structure, null, null, null, null, t.count, t.box, t.apix, Double.NaN, null,
+                t.resolved(spec));
     }
 
     /**
@@ -304,14 +347,14 @@ public final class BenchmarkSpec {
             angles = new double[]{h.path("angles").path(0).asDouble(), h.path("angles").path(1).asDouble()};
         }
         return common(file, dir, at, name, r, null, hinge, axis, angles, conformations, t.path("count").asInt(),
-                t.path("box").asInt(), t.path("apix").asDouble(), t.path("snr").asDouble(), set);
+                t.path("box").asInt(), t.path("apix").asDouble(), t.path("snr").asDouble(), set, null);
     }
 
     private static Entry common(Path file, Path dir, String at, String name, RawEntry r, Path structure, String hinge,
                                 String axis, double[] angles, List<Path> conformations, int n, int box, double apix,
-                                double snr, Path external) {
+                                double snr, Path external, DatasetTruth.Spec dataset) {
         if (!(apix > 0) || !Double.isFinite(apix)) throw bad(file, at, "apix", "must be a positive number of Å per pixel, got " + apix);
-        if (!(snr >= 0) || !Double.isFinite(snr)) throw bad(file, at, "snr", "must be >= 0 (0 = no noise), got " + snr);
+        if (dataset == null && (!(snr >= 0) || !Double.isFinite(snr))) throw bad(file, at, "snr", "must be >= 0 (0 = no noise), got " + snr);
         Integer epochs = r.epochs == null ? null : positive(file, at, "epochs", r.epochs, 1, 1);
         String master = r.master == null ? "local[*]" : r.master.trim();
         if (!MASTER.matcher(master).matches())
@@ -322,6 +365,8 @@ public final class BenchmarkSpec {
         Integer shard = r.shardMb == null ? null : positive(file, at, "shard_mb", r.shardMb, 1, 1);
         int truthParticles = r.truthParticles == null ? n : r.truthParticles;   // default: every particle
         if (truthParticles < 0) throw bad(file, at, "truth_particles", "must be >= 0 (0: no comparison with the truth), got " + truthParticles);
+        // a dataset without true structures or maps has nothing to compare a particle's structure or map with
+        if (dataset != null && dataset.structures() == null && dataset.maps() == null) truthParticles = 0;
         int truthBins = positive(file, at, "truth_bins", r.truthBins, 20, 1);
         RawEvaluate ev = r.evaluate;
         if (ev != null) {
@@ -369,7 +414,7 @@ public final class BenchmarkSpec {
         }
         return new Entry(name, structure, hinge, axis, angles, conformations, n, box, apix, snr,
                 r.seed == null ? 0 : r.seed, epochs, trainFile, inline, trainSeed, master, trainMaster, shard,
-                Math.min(truthParticles, n), truthBins, ev, external);
+                Math.min(truthParticles, n), truthBins, ev, external, dataset);
     }
 
     public static AtomicModel bundledModel() {

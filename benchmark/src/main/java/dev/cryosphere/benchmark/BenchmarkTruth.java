@@ -51,11 +51,13 @@ public final class BenchmarkTruth {
     final List<double[]> bins;          // external hinge sets: CA sites of each bin (conformation column), else null
     final BenchmarkSpec.Entry entry;
     final FullAtomMaps fullAtom;        // external sets: full-atom true and predicted maps; null: Gaussian maps
+    final DatasetTruth dataset;         // dataset entries: their truth table and files (then angle = its coordinate)
 
     private BenchmarkTruth(BenchmarkSpec.Entry e, int[] conformation, double[] angle, double[] angle2, int[] moving2,
                            AtomicModel base, HingeMotion hinge, List<double[]> conformations, List<double[]> bins,
-                           FullAtomMaps fullAtom) {
+                           FullAtomMaps fullAtom, DatasetTruth dataset) {
         this.entry = e;
+        this.dataset = dataset;
         this.fullAtom = fullAtom;
         this.angle2 = angle2;
         this.moving2 = moving2;
@@ -69,6 +71,7 @@ public final class BenchmarkTruth {
 
     /** Reads the simulation folder of an entry. */
     static BenchmarkTruth read(BenchmarkSpec.Entry e, Path sim) throws IOException {
+        if (e.isDataset()) return readDataset(e);
         CsvTable truth = CsvTable.read(sim.resolve("ground_truth.csv"));
         int n = truth.size();
         int[] conf = new int[n];
@@ -101,7 +104,41 @@ public final class BenchmarkTruth {
         }
         int[] moving2 = angle2 == null ? null : secondHinge(e, base);
         FullAtomMaps fullAtom = e.isExternal() ? FullAtomMaps.read(e.external(), e.box(), e.apix()) : null;
-        return new BenchmarkTruth(e, conf, angle, angle2, moving2, base, h, confs, bins, fullAtom);
+        return new BenchmarkTruth(e, conf, angle, angle2, moving2, base, h, confs, bins, fullAtom, null);
+    }
+
+    /**
+     * A dataset entry's truth in the same representation: its labels as the conformations (the map bins), its
+     * coordinate in place of the hinge angle, its true structures per label as the bins' structures. True maps: its
+     * MRC files, else full-atom maps of its true structures ({@link FullAtomMaps#forDataset}), else Gaussian maps of
+     * their sites, as simulated entries.
+     */
+    private static BenchmarkTruth readDataset(BenchmarkSpec.Entry e) {
+        DatasetTruth t = DatasetTruth.read(e.dataset(), null, "entry " + e.name());
+        int[] conf = t.labels != null ? t.labels : new int[t.count];   // no labels: one bin, and no maps to compare with
+        List<double[]> bins = null;
+        if (t.structureFiles != null) {
+            bins = new ArrayList<>(java.util.Collections.nCopies(t.labelCount(), (double[]) null));
+            for (Map.Entry<Integer, Path> f : t.structureFiles.entrySet()) bins.set(f.getKey(), AtomicModel.read(f.getValue()).coordinates());
+        }
+        FullAtomMaps fullAtom = FullAtomMaps.forDataset(e.structure(), t.structureFiles, t.mapFiles != null, e.box(), e.apix());
+        return new BenchmarkTruth(e, conf, t.coordinate, null, null, AtomicModel.read(e.structure()), null, null, bins,
+                fullAtom, t);
+    }
+
+    /** The particles have a true label (simulated or external conformations, a dataset's label column). */
+    boolean hasLabels() {
+        return hinge == null && (dataset == null || dataset.labels != null);
+    }
+
+    /** True structures exist for every particle (simulated, external, a dataset with truth_structures). */
+    boolean hasStructures() {
+        return dataset == null || dataset.structureFiles != null;
+    }
+
+    /** The true continuous coordinate of every particle (hinge angle, a dataset's coordinate column), or null. */
+    double[] coordinate() {
+        return hinge != null || dataset != null ? angle : null;
     }
 
     /** The moving residues of an external set's second hinge (truth.json hinges[1].moving). */
@@ -159,6 +196,15 @@ public final class BenchmarkTruth {
             int bin = mapBin((int) p);
             maps[k] = written.computeIfAbsent(bin, b -> {
                 String f = mapFile(b);
+                if (dataset != null && dataset.mapFiles != null) {
+                    // the dataset's own map (checked: the particles' box and pixel size), as given
+                    try {
+                        Files.copy(dataset.mapFiles.get(b), dir.resolve("maps").resolve(f));
+                    } catch (IOException ex) {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                    return f;
+                }
                 Volume v = fullAtom != null ? fullAtom.binMap(b)
                         : GaussianVolume.render(mapStructure(b), base.amplitudes(), entry.box(), entry.apix(), 2.0);
                 MrcWriter.writeVolume(dir.resolve("maps").resolve(f), v);
@@ -213,17 +259,14 @@ public final class BenchmarkTruth {
                 r2Second = LatentFit.rSquared(z, angle2);
                 separationSecond = segmentSeparation(segments, moving2);
             }
-            Path dist = eval.resolve("distances.csv");
-            if (Files.exists(dist)) {
-                String first = CsvTable.read(dist).header().get(1);
-                double[] d = new double[n];
-                Arrays.fill(d, Double.NaN);
-                for (Map.Entry<Long, double[]> c : readCsv(dist, first).entrySet()) d[(int) (long) c.getKey()] = c.getValue()[0];
-                distance = Math.abs(spearman(d, angle));
-            }
-        } else {
-            accuracy = clusterAccuracy(cluster, conformation);
+            distance = distanceSpearman(eval.resolve("distances.csv"), n, angle);
+        } else if (coordinate() != null) {
+            // a dataset's coordinate: the hinge angle's scores that need no hinge
+            spearman = Math.abs(spearman(pc1, angle));
+            r2 = LatentFit.rSquared(latentMeans(eval.resolve("latents.csv"), n), angle);
+            distance = distanceSpearman(eval.resolve("distances.csv"), n, angle);
         }
+        if (hasLabels()) accuracy = clusterAccuracy(cluster, conformation);
 
         int compared = 0;
         double res05 = Double.NaN, res0143 = Double.NaN, auc = Double.NaN, baseRes = Double.NaN, baseAuc = Double.NaN;
@@ -257,22 +300,24 @@ public final class BenchmarkTruth {
             baseAuc = Arrays.stream(bAuc).average().orElse(Double.NaN);
 
             predicted = readStructures(eval.resolve("structures.parquet"));
-            double[] r = new double[predicted.size()], b = new double[predicted.size()];
-            double[] baseXyz = base.coordinates();
-            int k = 0;
-            for (Map.Entry<Long, float[]> p : predicted.entrySet()) {
-                double[] truth = structure((int) (long) p.getKey());
-                r[k] = rmsd(p.getValue(), truth);
-                b[k++] = rmsd(baseXyz, truth);
+            if (hasStructures()) {
+                double[] r = new double[predicted.size()], b = new double[predicted.size()];
+                double[] baseXyz = base.coordinates();
+                int k = 0;
+                for (Map.Entry<Long, float[]> p : predicted.entrySet()) {
+                    double[] truth = structure((int) (long) p.getKey());
+                    r[k] = rmsd(p.getValue(), truth);
+                    b[k++] = rmsd(baseXyz, truth);
+                }
+                rmsd = median(r);
+                baseRmsd = median(b);
             }
-            rmsd = median(r);
-            baseRmsd = median(b);
         }
         // CryoBench's metrics: per-image and per-conformation FSC (unmasked, masked), neighbourhood similarity
         int[] bin = new int[n];
         for (int i = 0; i < n; i++) bin[i] = mapBin(i);
         double[][] trueCoord = null;
-        if (hinge != null) {
+        if (coordinate() != null) {
             trueCoord = new double[n][];
             for (int i = 0; i < n; i++) trueCoord[i] = angle2 == null ? new double[]{angle[i]} : new double[]{angle[i], angle2[i]};
         }
@@ -311,6 +356,16 @@ public final class BenchmarkTruth {
         }
         double[] last = lastMetrics(run.resolve("metrics.csv"));
         return new Scores(spearman, accuracy, separation, distance, r2, r2Second, separationSecond, compared, res05, res0143, auc, baseRes, baseAuc, rmsd, baseRmsd, last[1], last[0], pc1, cb);
+    }
+
+    /** |Spearman| of evaluate's first distance (distances.csv, when asked for) against the true coordinate; else NaN. */
+    private static double distanceSpearman(Path dist, int n, double[] coordinate) {
+        if (!Files.exists(dist)) return Double.NaN;
+        String first = CsvTable.read(dist).header().get(1);
+        double[] d = new double[n];
+        Arrays.fill(d, Double.NaN);
+        for (Map.Entry<Long, double[]> c : readCsv(dist, first).entrySet()) d[(int) (long) c.getKey()] = c.getValue()[0];
+        return Math.abs(spearman(d, coordinate));
     }
 
     /** The latent means (columns z0, z1, ...) of evaluate's latents.csv, row = particle index. */

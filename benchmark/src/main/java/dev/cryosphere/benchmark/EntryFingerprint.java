@@ -2,6 +2,8 @@ package dev.cryosphere.benchmark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cryosphere.core.format.Particle;
+import dev.cryosphere.core.format.ParticleSet;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +15,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +52,21 @@ final class EntryFingerprint {
                         l.add("S stack " + rel + " " + Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis());
                 }
             }
+        } else if (e.isDataset()) {
+            DatasetTruth.Spec t = e.dataset();
+            // the particle file by content, its stacks as an external set's; the truth is read by the score stage
+            // (and evaluate, for the true maps) but hashed here, so a new truth file redoes the entry from the start
+            l.add("S particles " + t.particles().getFileName() + " " + sha256(t.particles()));
+            for (Path stack : ParticleSet.read(t.particles()).particles().stream().map(Particle::stack).distinct().sorted().toList())
+                l.add("S stack " + stack + " " + Files.size(stack) + " " + Files.getLastModifiedTime(stack).toMillis());
+            l.add("S structure " + e.structure().getFileName() + " " + sha256(e.structure()));
+            l.add("S truth " + t.truth().getFileName() + " " + sha256(t.truth()) + " label=" + (t.labelColumn() == null ? "" : t.labelColumn())
+                    + " coordinate=" + (t.coordinateColumn() == null ? "" : t.coordinateColumn()));
+            DatasetTruth truth = DatasetTruth.read(t, null, "entry " + e.name());
+            for (Map<Integer, Path> files : Arrays.asList(truth.structureFiles, truth.mapFiles))
+                if (files != null)
+                    for (Map.Entry<Integer, Path> f : files.entrySet())
+                        l.add("S truth_file " + f.getKey() + " " + f.getValue().getFileName() + " " + sha256(f.getValue()));
         } else {
             l.add("S simulate n_particles=" + e.nParticles() + " box=" + e.box() + " apix=" + Benchmark.num(e.apix())
                     + " snr=" + Benchmark.num(e.snr()) + " seed=" + e.seed());
@@ -66,6 +85,7 @@ final class EntryFingerprint {
         l.add("E evaluate master=" + e.master() + " seed=" + e.seed() + " truth_particles=" + e.truthParticles()
                 + " truth_bins=" + e.truthBins() + " clusters=" + (e.clusters() == null ? "" : e.clusters())
                 + " options=" + canonical(e.evaluate()) + (e.isExternal() ? " truth_maps=full-atom" : ""));
+        // a dataset's maps are full-atom or Gaussian by the files' content, which the S lines hold
         l.add("R score " + version);
         return l;
     }

@@ -63,16 +63,18 @@ final class EntryRunner {
         String stage = "setup";
         try {
             ledger = new StageLedger(d, EntryFingerprint.lines(e, version));
-            Path sim = e.isExternal() ? e.external() : d.resolve("sim"), ds = d.resolve("ds"), run = d.resolve("run"),
+            Path sim = e.isExternal() ? e.external() : e.isDataset() ? null : d.resolve("sim"), ds = d.resolve("ds"), run = d.resolve("run"),
                     eval = d.resolve("eval"), truthDir = d.resolve("truth"), saved = d.resolve("scores.json");
 
             stage = "simulate";
-            row.simulate = step(stage, e.isExternal() ? null : sim, () -> simulate(sim));
-            if (e.isExternal()) row.simulate = 0;
+            boolean given = e.isExternal() || e.isDataset();    // particles made elsewhere: nothing to simulate
+            row.simulate = step(stage, given ? null : sim, () -> simulate(sim));
+            if (given) row.simulate = 0;
 
             stage = "ingest";
             row.ingest = step(stage, ds, () -> {
-                List<String> a = new ArrayList<>(List.of("ingest", "--particles", sim.resolve("particles.star").toString(),
+                Path particles = e.isDataset() ? e.dataset().particles() : sim.resolve("particles.star");
+                List<String> a = new ArrayList<>(List.of("ingest", "--particles", particles.toString(),
                         "--out", ds.toString(), "--master", e.master(), "--overwrite"));
                 if (e.shardMb() != null) a.addAll(List.of("--shard-mb", String.valueOf(e.shardMb())));
                 command("ingest", a);
@@ -134,8 +136,9 @@ final class EntryRunner {
     }
 
     private void simulate(Path sim) throws IOException {
-        if (e.isExternal()) {
-            System.out.println(tag + ": external set " + sim + ", no simulation");
+        if (e.isExternal() || e.isDataset()) {
+            System.out.println(tag + ": " + (e.isExternal() ? "external set " + sim : "dataset " + e.dataset().particles())
+                    + ", no simulation");
             return;
         }
         List<String> a = new ArrayList<>(List.of("simulate", "--center", "-n", String.valueOf(e.nParticles()),
@@ -160,7 +163,8 @@ final class EntryRunner {
             o.commit();
         }
         RunConfig.read(config);    // checked before the stage runs
-        List<String> a = new ArrayList<>(List.of("train", "--data", ds.toString(), "--structure", sim.resolve("base.pdb").toString(),
+        Path base = e.isDataset() ? e.structure() : sim.resolve("base.pdb");
+        List<String> a = new ArrayList<>(List.of("train", "--data", ds.toString(), "--structure", base.toString(),
                 "--out", run.toString(), "--config", config.toString()));
         if (e.epochs() != null) a.addAll(List.of("--epochs", String.valueOf(e.epochs())));
         if (!e.trainHasSeed()) a.addAll(List.of("--seed", String.valueOf(e.seed())));
@@ -187,9 +191,9 @@ final class EntryRunner {
         if (e.truthParticles() > 0) {
             AtomicOutput.deleteRecursively(truthDir);    // maps of other settings would stay beside the new ones
             truth(sim).writeMaps(truthDir);
-            // external sets: evaluate would compare its Gaussian maps with full-atom true maps; the score stage
-            // compares full-atom maps of the same structures instead (BenchmarkTruth.score)
-            if (!e.isExternal())
+            // full-atom truth (external sets, full-atom datasets): evaluate would compare its Gaussian maps with
+            // full-atom true maps; the score stage compares full-atom maps of the same structures instead (BenchmarkTruth.score)
+            if (truth(sim).fullAtom == null)
                 a.addAll(List.of("--truth-maps", truthDir.resolve("maps").toString(), "--truth-labels",
                         truthDir.resolve("labels.csv").toString()));
             a.addAll(List.of("--structures", "indices=" + truthDir.resolve("particles.txt")));

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Full-atom maps of an external set (benchmarks/external/make_sets.py): the true map of a conformation is the
@@ -44,6 +46,8 @@ final class FullAtomMaps {
     static final int OVERSAMPLE = 2;
 
     private final Path set;
+    private final Path baseFile;
+    private final IntFunction<Path> atomsFile;   // discrete: the full-atom file of conformation k
     final ResidueAtoms base;
     final double bFactor;
     private final int box;
@@ -55,8 +59,11 @@ final class FullAtomMaps {
     /** One hinge of truth.json: its moving residues, axis residues and bin centres (degrees). */
     record Hinge(String moving, String axis, double[] range, double[] centres) {}
 
-    private FullAtomMaps(Path set, ResidueAtoms base, double bFactor, int box, double apix, List<Hinge> hinges, boolean discrete) {
+    private FullAtomMaps(Path set, Path baseFile, IntFunction<Path> atomsFile, ResidueAtoms base, double bFactor, int box,
+                         double apix, List<Hinge> hinges, boolean discrete) {
         this.set = set;
+        this.baseFile = baseFile;
+        this.atomsFile = atomsFile;
         this.base = base;
         this.bFactor = bFactor;
         this.box = box;
@@ -66,7 +73,7 @@ final class FullAtomMaps {
         try {
             this.prepared = AtomicDensity.prepare(base.elements(), bFactor, OCCUPANCY);
         } catch (IllegalArgumentException e) {
-            throw new InputException(set.resolve("base_atoms.pdb"), "element", e.getMessage());
+            throw new InputException(baseFile, "element", e.getMessage());
         }
     }
 
@@ -107,7 +114,39 @@ final class FullAtomMaps {
                 hinges.add(new Hinge(h.get("moving").asText(), h.get("axis").asText(), range, centres));
             }
         }
-        return new FullAtomMaps(set, base, b, box, apix, hinges, discrete);
+        return new FullAtomMaps(set, atomsFile, k -> set.resolve(String.format(Locale.ROOT, "conformations/atoms_%03d.pdb", k)),
+                base, b, box, apix, hinges, discrete);
+    }
+
+    /**
+     * Full-atom maps of a dataset entry (BenchmarkSpec: {@code particles:}), or null where its maps are Gaussian: when
+     * its base structure is full-atom (more atoms than residues) and either its true maps are given as MRC files (then
+     * only the predicted maps are made here) or every true structure is full-atom too (then it must have the base's
+     * atoms, as a discrete set's atoms_KKK.pdb). B factor {@value #DEFAULT_B_FACTOR} Å², occupancy 1, as make_sets.py.
+     */
+    static FullAtomMaps forDataset(Path baseFile, Map<Integer, Path> structures, boolean mapsGiven, int box, double apix) {
+        ResidueAtoms base = fullAtom(baseFile);
+        if (base == null) return null;
+        if (!mapsGiven) {
+            if (structures == null) return null;
+            for (Path f : structures.values()) if (fullAtom(f) == null) return null;
+        }
+        IntFunction<Path> atoms = k -> {
+            Path f = structures == null ? null : structures.get(k);
+            if (f == null) throw new IllegalStateException("no true structure of label " + k);
+            return f;
+        };
+        return new FullAtomMaps(baseFile.getParent(), baseFile, atoms, base, DEFAULT_B_FACTOR, box, apix, List.of(), true);
+    }
+
+    /** The file's atoms when it is a full-atom structure (more atoms than residues), else null. */
+    static ResidueAtoms fullAtom(Path file) {
+        try {
+            ResidueAtoms a = ResidueAtoms.read(file);
+            return a.size() > a.sites().size() ? a : null;
+        } catch (InputException coarseGrained) {
+            return null;    // AtomicModel.read has accepted the file when the spec was read: one site per residue
+        }
     }
 
     /** Number of conformations the motion defines (hinges: the product of the bins). */
@@ -160,10 +199,10 @@ final class FullAtomMaps {
     /** All atoms of conformation {@code bin}, flat x, y, z in base_atoms.pdb's order. */
     double[] binAtoms(int bin) {
         if (!discrete) return binTransforms(bin).applyToAtoms(base.xyz(), base.residueOf());
-        Path f = set.resolve(String.format(Locale.ROOT, "conformations/atoms_%03d.pdb", bin));
+        Path f = atomsFile.apply(bin);
         ResidueAtoms a = ResidueAtoms.read(f);
         if (!Arrays.equals(a.elements(), base.elements()) || !Arrays.equals(a.residueOf(), base.residueOf()))
-            throw new InputException(f, null, "does not have the atoms of base_atoms.pdb (same residues, same order)");
+            throw new InputException(f, null, "does not have the atoms of " + baseFile.getFileName() + " (same residues, same order)");
         return a.xyz();
     }
 
