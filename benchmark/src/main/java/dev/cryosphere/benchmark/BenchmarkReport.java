@@ -67,8 +67,8 @@ final class BenchmarkReport {
         HtmlReport h = new HtmlReport(spec.title);
         long ok = rows.stream().filter(Benchmark.Row::ok).count();
         h.paragraph(String.format(Locale.ROOT, "%d entr%s (%d completed) from %s, cryosphere-spark %s. Each entry simulated "
-                        + "a particle set with a known motion, ingested, trained and evaluated it; scores compare the "
-                        + "evaluation with the truth.", rows.size(), rows.size() == 1 ? "y" : "ies", ok,
+                        + "a particle set with a known motion (or took an external set or a dataset with its truth), "
+                        + "ingested, trained and evaluated it; scores compare the evaluation with the truth.", rows.size(), rows.size() == 1 ? "y" : "ies", ok,
                 spec.file.getFileName(), version));
 
         h.heading("Entries");

@@ -57,8 +57,31 @@ import java.util.regex.Pattern;
  *                                    # gives the motion, n_particles, box, apix and snr (those keys are ignored)
  *     evaluate: {clusters: 10, pcs: 2, traversal_steps: 10, rows_per_task: 64, batch: 64,
  *                distance: ["lid=A:122-159,A:1-29"], no_volumes: false, sample: false}
+ *   - name: my-set                   # particles of your own with per-particle truth: no simulation; n_particles, box,
+ *     particles: data/particles.star #   apix are the particles' (those keys and snr are ignored); a RELION STAR or a
+ *                                    #   cryoSPARC .cs, as `cryosphere ingest --particles` reads it
+ *     structure: data/base.pdb       # required: the base structure training starts from (the particles' frame)
+ *     truth: data/truth.csv          # one row per particle: matched by a particle_index column (row of the particle
+ *                                    #   file, from 0), else an image_name column (the image reference as the file
+ *                                    #   writes it), else in order; a label and/or a coordinate column
+ *     truth_label: label             # column of whole-number labels 0, 1, ... (the conformation; default 'label')
+ *     truth_coordinate: coordinate   # column of a continuous coordinate (default 'coordinate')
+ *     truth_structures: data/states/state_%03d.pdb   # optional: one structure per label (the label formatted in)
+ *     truth_maps: data/maps/state_%03d.mrc           # optional: one map per label, the particles' box and pixel size
  * </pre>
  * Relative paths are resolved against the spec file's folder. An entry's key replaces the default's (no deep merge).
+ *
+ * <p>Every kind of entry has its truth in one representation ({@link BenchmarkTruth}): a label per particle (its
+ * conformation: which true structure and map), a continuous coordinate per particle (a hinge angle), a structure and a
+ * map per label. So the same scores run for all: with a coordinate, |Spearman| of latent PC1, R², neighbourhood
+ * similarity; with labels, k-means accuracy (k = the number of labels unless evaluate.clusters); with true structures,
+ * CA-RMSD; with true structures or maps, the FSCs of the compared particles ({@code truth_particles}; 0 without either).
+ * A dataset's true maps are its {@code truth_maps} files; else made from its true structures: full-atom density
+ * ({@link FullAtomMaps}: B 50 Å², as external sets) when the base and every true structure are full-atom (more atoms than
+ * residues; the same atoms in the same order), else Gaussian maps of the CA sites (σ 2 Å, as simulated entries).
+ * Predicted maps are made as the true ones (full-atom: the base structure's atoms moved per residue); with
+ * {@code truth_maps}, full-atom when the base structure is, else Gaussian. A dataset's files are all read and checked
+ * when the spec is: a bad one stops the benchmark before anything runs, naming the file and the line, column or key.
  */
 public final class BenchmarkSpec {
     static final String BUNDLED = "bundled:1ake_A.pdb";

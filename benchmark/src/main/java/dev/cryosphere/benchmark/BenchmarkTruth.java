@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * them (hinge: at the centre of the particle's angle bin, {@code truth_bins} bins over the range, as CryoBench's
  * discretised sets), the forward model that made the simulated images. External sets (make_sets.py, images from
  * full-atom maps) instead have full-atom true maps of each conformation bin and full-atom predicted maps
- * ({@link FullAtomMaps}, {@link DecodedMotions}).
+ * ({@link FullAtomMaps}, {@link DecodedMotions}). Dataset entries (a user's particles with a truth table,
+ * {@link DatasetTruth}) are put in the same form (labels as conformations, the coordinate as the angle, per-label
+ * structures as the bins'), so that one scoring serves every kind; a score whose truth is missing is NaN.
  */
 public final class BenchmarkTruth {
     /** Per particle of the simulation, dataset order (particle_index = row). */
