@@ -77,8 +77,9 @@ import java.util.regex.Pattern;
  * similarity; with labels, k-means accuracy (k = the number of labels unless evaluate.clusters); with true structures,
  * CA-RMSD; with true structures or maps, the FSCs of the compared particles ({@code truth_particles}; 0 without either).
  * A dataset's true maps are its {@code truth_maps} files; else made from its true structures: full-atom density
- * ({@link FullAtomMaps}: B 50 Å², as external sets) when the base and every true structure are full-atom (more atoms than
- * residues; the same atoms in the same order), else Gaussian maps of the CA sites (σ 2 Å, as simulated entries).
+ * ({@link FullAtomMaps}: B 50 Å², as external sets) when the base and the true structures are full-atom (more atoms than
+ * residues; each true structure then with the base's atoms in the same order), else Gaussian maps of the CA sites
+ * (σ 2 Å, as simulated entries).
  * Predicted maps are made as the true ones (full-atom: the base structure's atoms moved per residue); with
  * {@code truth_maps}, full-atom when the base structure is, else Gaussian. A dataset's files are all read and checked
  * when the spec is: a bad one stops the benchmark before anything runs, naming the file and the line, column or key.
@@ -330,7 +331,7 @@ public final class BenchmarkSpec {
         Path truth = existing(file, at, "truth", dir, r.truth);
         DatasetTruth.Spec spec = new DatasetTruth.Spec(particles, structure, truth, r.truthLabel, r.truthCoordinate,
                 r.truthStructures == null ? null : dir.resolve(r.truthStructures).normalize().toString(),
-                r.truthMaps == null ? null : dir.resolve(r.truthMaps).normalize().toString(), 0);
+                r.truthMaps == null ? null : dir.resolve(r.truthMaps).normalize().toString(), null);
         DatasetTruth t = DatasetTruth.read(spec, file, at);
         return common(file, dir, at, name, r, structure, null, null, null, null, t.count, t.box, t.apix, Double.NaN, null,
                 t.resolved(spec));

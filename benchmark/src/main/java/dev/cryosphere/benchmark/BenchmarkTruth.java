@@ -116,7 +116,7 @@ public final class BenchmarkTruth {
      * their sites, as simulated entries.
      */
     private static BenchmarkTruth readDataset(BenchmarkSpec.Entry e) {
-        DatasetTruth t = DatasetTruth.read(e.dataset(), null, "entry " + e.name());
+        DatasetTruth t = e.dataset().checked();
         int[] conf = t.labels != null ? t.labels : new int[t.count];   // no labels: one bin, and no maps to compare with
         List<double[]> bins = null;
         if (t.structureFiles != null) {

@@ -5,6 +5,7 @@ import dev.cryosphere.core.format.CsvTable;
 import dev.cryosphere.core.format.MrcReader;
 import dev.cryosphere.core.format.Particle;
 import dev.cryosphere.core.format.ParticleSet;
+import dev.cryosphere.core.format.ResidueAtoms;
 import dev.cryosphere.core.util.InputException;
 
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IllegalFormatException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,28 +32,32 @@ final class DatasetTruth {
 
     /**
      * The spec's keys, paths resolved: {@code structures}/{@code maps} are paths with one integer conversion (%03d).
-     * As read from the spec the columns are the named ones (null: the default if present); once checked
-     * ({@link #resolved}) they are the columns used (null: none) and {@code labelCount} is known.
+     * As read from the spec the columns are the named ones (null: the default if present) and {@code checked} is null;
+     * once checked ({@link #resolved}) they are the columns used (null: none), and {@code checked} is the truth read
+     * then, which the stages use (the files are read once per benchmark run; the fingerprint holds their hashes).
      */
     record Spec(Path particles, Path structure, Path truth, String labelColumn, String coordinateColumn,
-                String structures, String maps, int labelCount) {}
+                String structures, String maps, DatasetTruth checked) {
+        int labelCount() { return checked == null ? 0 : checked.labelCount(); }
+    }
 
-    /** The spec with the columns this truth uses and its number of labels. */
+    /** The spec with the columns this truth uses, and this truth. */
     Spec resolved(Spec d) {
-        return new Spec(d.particles(), d.structure(), d.truth(), labelColumn, coordinateColumn, d.structures(), d.maps(),
-                labelCount());
+        return new Spec(d.particles(), d.structure(), d.truth(), labelColumn, coordinateColumn, d.structures(), d.maps(), this);
     }
 
     final int count, box;
     final double apix;
     final String labelColumn, coordinateColumn;   // the columns used; null: none
+    final List<Path> stacks;        // the particles' image stacks, for the fingerprint
     final int[] labels;             // per particle (row of the particle file); null without a label column
     final double[] coordinate;      // per particle; null without a coordinate column
     final Map<Integer, Path> structureFiles;   // per label that occurs; null when truth_structures is not given
     final Map<Integer, Path> mapFiles;         // per label that occurs; null when truth_maps is not given
 
-    private DatasetTruth(int count, int box, double apix, String labelColumn, String coordinateColumn, int[] labels,
+    private DatasetTruth(List<Path> stacks, int count, int box, double apix, String labelColumn, String coordinateColumn, int[] labels,
                          double[] coordinate, Map<Integer, Path> structureFiles, Map<Integer, Path> mapFiles) {
+        this.stacks = stacks;
         this.labelColumn = labelColumn;
         this.coordinateColumn = coordinateColumn;
         this.count = count;
@@ -124,8 +130,21 @@ final class DatasetTruth {
         Map<Integer, Path> maps = files(d, spec, at, "truth_maps", d.maps(), firstLine);
         if (structures != null) {
             int residues = AtomicModel.read(d.structure()).size();
+            // full-atom maps (FullAtomMaps.forDataset: a full-atom base and first true structure) move the base's
+            // atoms: every true structure must have them, checked now rather than when its map is first made
+            ResidueAtoms baseAtoms = FullAtomMaps.fullAtom(d.structure());
+            boolean fullAtom = baseAtoms != null && FullAtomMaps.fullAtom(structures.values().iterator().next()) != null;
             for (Path f : structures.values()) {
-                int size = AtomicModel.read(f).size();
+                int size;
+                if (fullAtom) {
+                    ResidueAtoms a = ResidueAtoms.read(f);
+                    if (!Arrays.equals(a.elements(), baseAtoms.elements()) || !Arrays.equals(a.residueOf(), baseAtoms.residueOf()))
+                        throw new InputException(f, null, "does not have the atoms of " + d.structure().getFileName() + " (same "
+                                + "residues, same atoms in the same order), as full-atom true maps need");
+                    size = a.sites().size();
+                } else {
+                    size = AtomicModel.read(f).size();
+                }
                 if (size != residues)
                     throw new InputException(f, null, "has " + size + " residues, the base structure " + d.structure().getFileName()
                             + " has " + residues + " (true structures are compared residue by residue)");
@@ -133,7 +152,8 @@ final class DatasetTruth {
         }
         if (maps != null)
             for (Path f : maps.values()) checkMap(f, box, apix, d.particles());
-        return new DatasetTruth(n, box, apix, labelColumn, coordColumn, labels, coordinate, structures, maps);
+        List<Path> stacks = particles.particles().stream().map(Particle::stack).distinct().sorted().toList();
+        return new DatasetTruth(stacks, n, box, apix, labelColumn, coordColumn, labels, coordinate, structures, maps);
     }
 
     /** Row of the truth table → particle index: by particle_index, else by image_name, else the row itself. */

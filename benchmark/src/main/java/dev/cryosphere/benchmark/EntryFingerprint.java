@@ -2,8 +2,6 @@ package dev.cryosphere.benchmark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.cryosphere.core.format.Particle;
-import dev.cryosphere.core.format.ParticleSet;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,13 +54,13 @@ final class EntryFingerprint {
             DatasetTruth.Spec t = e.dataset();
             // the particle file by content, its stacks as an external set's; the truth is read by the score stage
             // (and evaluate, for the true maps) but hashed here, so a new truth file redoes the entry from the start
+            DatasetTruth truth = t.checked();
             l.add("S particles " + t.particles().getFileName() + " " + sha256(t.particles()));
-            for (Path stack : ParticleSet.read(t.particles()).particles().stream().map(Particle::stack).distinct().sorted().toList())
+            for (Path stack : truth.stacks)
                 l.add("S stack " + stack + " " + Files.size(stack) + " " + Files.getLastModifiedTime(stack).toMillis());
             l.add("S structure " + e.structure().getFileName() + " " + sha256(e.structure()));
             l.add("S truth " + t.truth().getFileName() + " " + sha256(t.truth()) + " label=" + (t.labelColumn() == null ? "" : t.labelColumn())
                     + " coordinate=" + (t.coordinateColumn() == null ? "" : t.coordinateColumn()));
-            DatasetTruth truth = DatasetTruth.read(t, null, "entry " + e.name());
             for (Map<Integer, Path> files : Arrays.asList(truth.structureFiles, truth.mapFiles))
                 if (files != null)
                     for (Map.Entry<Integer, Path> f : files.entrySet())

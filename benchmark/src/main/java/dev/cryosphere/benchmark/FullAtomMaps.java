@@ -121,16 +121,14 @@ final class FullAtomMaps {
     /**
      * Full-atom maps of a dataset entry (BenchmarkSpec: {@code particles:}), or null where its maps are Gaussian: when
      * its base structure is full-atom (more atoms than residues) and either its true maps are given as MRC files (then
-     * only the predicted maps are made here) or every true structure is full-atom too (then it must have the base's
-     * atoms, as a discrete set's atoms_KKK.pdb). B factor {@value #DEFAULT_B_FACTOR} Å², occupancy 1, as make_sets.py.
+     * only the predicted maps are made here) or the true structures are full-atom too (the first one decides; each
+     * must have the base's atoms in the same order, as a discrete set's atoms_KKK.pdb, or is refused naming it). B factor {@value #DEFAULT_B_FACTOR} Å², occupancy 1, as make_sets.py.
      */
     static FullAtomMaps forDataset(Path baseFile, Map<Integer, Path> structures, boolean mapsGiven, int box, double apix) {
         ResidueAtoms base = fullAtom(baseFile);
         if (base == null) return null;
-        if (!mapsGiven) {
-            if (structures == null) return null;
-            for (Path f : structures.values()) if (fullAtom(f) == null) return null;
-        }
+        // the first true structure decides; binAtoms refuses any other without the base's atoms, naming it
+        if (!mapsGiven && (structures == null || fullAtom(structures.values().iterator().next()) == null)) return null;
         IntFunction<Path> atoms = k -> {
             Path f = structures == null ? null : structures.get(k);
             if (f == null) throw new IllegalStateException("no true structure of label " + k);

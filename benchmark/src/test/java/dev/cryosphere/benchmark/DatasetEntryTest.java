@@ -161,6 +161,65 @@ class DatasetEntryTest {
         }
     }
 
+    /**
+     * Full-atom true structures (here each conformation's atoms as the external code path builds them, written into
+     * base_atoms.pdb's lines) with a full-atom base structure: the dataset's true maps are the external entry's
+     * full-atom maps. CA-only true structures with the same full-atom base: Gaussian maps, for truth and prediction.
+     */
+    @Test
+    void fullAtomTrueStructuresGiveTheExternalSetsFullAtomMaps() throws Exception {
+        truthCsv(4);
+        BenchmarkTruth b = BenchmarkTruth.read(BenchmarkSpec.read(spec(EXTERNAL + "    truth_particles: 6\n")).entries.get(0), SET);
+        List<String> lines = Files.readAllLines(SET.resolve("base_atoms.pdb"));
+        Path atoms = Files.createDirectories(dir.resolve("atoms"));
+        for (int k = 0; k < 20; k++) {
+            double[] xyz = b.fullAtom.binAtoms(k);
+            List<String> out = new ArrayList<>();
+            int n = 0;
+            for (String l : lines) {
+                if (l.startsWith("ATOM  ") || l.startsWith("HETATM")) {
+                    out.add(l.substring(0, 30) + String.format(Locale.ROOT, "%8.3f%8.3f%8.3f", xyz[3 * n], xyz[3 * n + 1],
+                            xyz[3 * n + 2]) + l.substring(54));
+                    n++;
+                } else {
+                    out.add(l);
+                }
+            }
+            assertEquals(xyz.length / 3, n, "every atom of base_atoms.pdb is one of the model's");
+            Files.write(atoms.resolve(String.format(Locale.ROOT, "atoms_%03d.pdb", k)), out);
+        }
+        String fullAtomBase = DATASET.replace("base.pdb", "base_atoms.pdb") + "    truth_particles: 6\n";
+        BenchmarkTruth a = BenchmarkTruth.read(BenchmarkSpec.read(spec(fullAtomBase.replace(
+                "SET/conformations/conformation_%03d.pdb", "atoms/atoms_%03d.pdb"))).entries.get(0), null);
+        assertNotNull(a.fullAtom);
+        b.writeMaps(dir.resolve("ext-truth"));
+        a.writeMaps(dir.resolve("mine-truth"));
+        CsvTable la = CsvTable.read(dir.resolve("mine-truth/labels.csv")), lb = CsvTable.read(dir.resolve("ext-truth/labels.csv"));
+        for (int r = 0; r < la.size(); r++) {
+            float[] x = Volume.read(dir.resolve("ext-truth/maps").resolve(lb.text(r, "map"))).data();
+            float[] y = Volume.read(dir.resolve("mine-truth/maps").resolve(la.text(r, "map"))).data();
+            float max = 0, diff = 0;
+            for (int i = 0; i < x.length; i++) {
+                max = Math.max(max, Math.abs(x[i]));
+                diff = Math.max(diff, Math.abs(x[i] - y[i]));
+            }
+            // the PDB files hold 3 decimals: the maps agree to far better than a percent
+            assertTrue(diff < 1e-3 * max, "map of " + la.text(r, "map") + " differs by " + diff + " of " + max);
+        }
+        for (int i = 0; i < a.count(); i++) assertArrayEquals(b.structure(i), a.structure(i), 1e-3, "particle " + i);
+
+        BenchmarkTruth gaussian = BenchmarkTruth.read(BenchmarkSpec.read(spec(fullAtomBase)).entries.get(0), null);
+        assertNull(gaussian.fullAtom, "CA-only true structures: Gaussian maps");
+
+        // a full-atom true structure without one of the base's atoms is refused when the spec is read, naming it
+        Path five = atoms.resolve("atoms_005.pdb");
+        List<String> l5 = new ArrayList<>(Files.readAllLines(five));
+        l5.remove(l5.stream().filter(l -> l.startsWith("ATOM  ")).skip(100).findFirst().orElseThrow());
+        Files.write(five, l5);
+        String m = error(fullAtomBase.replace("SET/conformations/conformation_%03d.pdb", "atoms/atoms_%03d.pdb"));
+        assertTrue(m.startsWith(five + ": does not have the atoms of base_atoms.pdb"), m);
+    }
+
     private String error(String entry) throws Exception {
         Path spec = spec(entry);
         InputException e = assertThrows(InputException.class, () -> BenchmarkSpec.read(spec));
