@@ -134,8 +134,9 @@ public final class Benchmark {
                     stage = commands::run;
                 }
                 jobs.add(() -> {
-                    System.out.println(tag + ": " + e.motionLabel() + ", " + e.nParticles() + " particles, " + e.box() + " px, SNR "
-                            + e.snr() + ", master " + e.master() + (e.trainMaster().equals(e.master()) ? "" : ", training " + e.trainMaster()));
+                    System.out.println(tag + ": " + e.motionLabel() + ", " + e.nParticles() + " particles, " + e.box() + " px"
+                            + (Double.isNaN(e.snr()) ? "" : ", SNR " + e.snr()) + ", master " + e.master()    // datasets: no SNR
+                            + (e.trainMaster().equals(e.master()) ? "" : ", training " + e.trainMaster()));
                     Row row = new EntryRunner(tag, prefix, e, dir.resolve(e.name()), version, stage).run();
                     System.out.println(tag + ": " + row.status + String.format(Locale.ROOT, " (%.1f s)", row.wall));
                     return row;
