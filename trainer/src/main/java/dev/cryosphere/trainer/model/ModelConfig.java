@@ -286,7 +286,8 @@ public record ModelConfig(int box, double apix, double sigma, double fStd,
      * Whether the segment weights are the Gaussian mixture's true posterior (each component's density normalised, so
      * −log s_k enters the softmax). Why offer it: without that term a segment whose std grows raises its weight
      * everywhere and wins over its neighbours at any distance; with it a wide segment pays for its width, as in any
-     * GMM, so one segment cannot take a whole chain by growing (measured on set (c), seed 1, docs/benchmarks.md).
+     * GMM. Measured (docs/benchmarks.md): it kept set (c)'s seed-1 segmentation from collapsing into one segment, but
+     * merged a small domain with the core on seed 0, so it is an option, not the default.
      */
     @JsonIgnore
     public boolean normalisedPosterior() {
